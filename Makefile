@@ -1,0 +1,40 @@
+# SynCode: `make run` starts the embedded stack, `make test` runs the suite, `make lint` checks style.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+DBVENV := .venv-db
+NODE_DIR := .data/node
+
+.PHONY: bootstrap run test lint bench clean
+
+bootstrap: $(VENV)/.installed $(DBVENV)/.installed $(NODE_DIR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(DBVENV)/.installed:
+	$(PYTHON) -m venv $(DBVENV)
+	$(DBVENV)/bin/pip install -q --disable-pip-version-check secantusdb==0.7.0b3
+	touch $@
+
+$(NODE_DIR)/.installed:
+	mkdir -p $(NODE_DIR)
+	npm install --prefix $(NODE_DIR) --silent --no-audit --no-fund typescript@5 @types/node@20
+	touch $@
+
+run: bootstrap
+	$(VENV)/bin/syncode up
+
+test: bootstrap
+	$(VENV)/bin/pytest -q
+
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf $(VENV) $(DBVENV) .data/ray .data/test-*

@@ -1,0 +1,93 @@
+"""The only module that calls `ray.remote` / `.options`: connecting, naming and creating actors.
+
+Actors live in namespace `syncode` and are found by name: `room:<roomId>`, `pool:<kind>`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ray
+
+from actors.pool import ActorPool
+from actors.room import RoomActor
+
+NAMESPACE = "syncode"
+log = logging.getLogger(__name__)
+
+_POOLED: dict[str, type] = {"room": RoomActor}
+
+
+def connect(address: str | None, *, runtime_env: dict[str, Any] | None = None) -> None:
+    """Join the Ray cluster at `address` (or start a private local one when None). Idempotent."""
+    if ray.is_initialized():
+        return
+    ray.init(
+        address=address or "local",
+        namespace=NAMESPACE,
+        log_to_driver=False,
+        include_dashboard=False if not address else None,
+        runtime_env=runtime_env,
+        configure_logging=False,
+    )
+    log.info("ray connected", extra={"address": address or "local"})
+
+
+def disconnect() -> None:
+    if ray.is_initialized():
+        ray.shutdown()
+
+
+def actor_name(kind: str, resource_id: str) -> str:
+    return f"{kind}:{resource_id}"
+
+
+def spawn_pooled(kind: str, resource_id: str) -> Any:
+    """Create a detached, restartable actor of `kind` for `resource_id` (called by the pool actor)."""
+    cls = _POOLED[kind]
+    return (
+        ray.remote(cls)
+        .options(
+            name=actor_name(kind, resource_id),
+            namespace=NAMESPACE,
+            lifetime="detached",
+            num_cpus=0,
+            max_restarts=-1,
+            max_concurrency=1000,
+        )
+        .remote(resource_id)
+    )
+
+
+def kill_named(kind: str, resource_id: str) -> None:
+    """End the named actor for good (no restart). Missing actors are ignored."""
+    try:
+        handle = ray.get_actor(actor_name(kind, resource_id), namespace=NAMESPACE)
+    except ValueError:
+        return
+    ray.kill(handle, no_restart=True)
+
+
+def get_named(kind: str, resource_id: str) -> Any | None:
+    try:
+        return ray.get_actor(actor_name(kind, resource_id), namespace=NAMESPACE)
+    except ValueError:
+        return None
+
+
+def pool(kind: str, target_idle: int, probe_interval_s: float = 1.0) -> Any:
+    """The shared warm pool actor for `kind` (created on first use, found by name afterwards)."""
+    return (
+        ray.remote(ActorPool)
+        .options(
+            name=actor_name("pool", kind),
+            namespace=NAMESPACE,
+            lifetime="detached",
+            num_cpus=0,
+            max_restarts=-1,
+            get_if_exists=True,
+            max_concurrency=1000,
+        )
+        .remote(kind, target_idle, spawn_pooled, kill_named, probe_interval_s)
+    )

@@ -1,0 +1,1 @@
+"""Pure domain logic of SynCode: deterministic, synchronous, no I/O, clock or randomness."""

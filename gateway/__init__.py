@@ -1,0 +1,1 @@
+"""The FastAPI gateway: routes REST and websocket traffic to actors and storage."""

@@ -1,0 +1,77 @@
+"""create_app: the FastAPI application, its middleware, routers and lifespan (Mongo, Ray, pools)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from actors import deploy
+from actors.clients import PoolClient
+from engine.rules import AVATAR_MAX_BYTES
+from gateway import errors, openapi
+from gateway.middleware import BodyGuard, RequestContext
+from gateway.routers import auth, blobs, health, users
+from gateway.services import Clock, build_services, utc_now
+from gateway.settings import Config
+from storage.client import connect, ensure_indexes
+
+API_PREFIX = "/api"
+
+
+def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        s = config.settings
+        mongo = connect(config.mongodb_uri, s.mongodb_database, pool_size=s.mongodb_pool_size)
+        await ensure_indexes(mongo)
+        services = build_services(config, mongo, clock)
+        if with_ray:
+            await asyncio.to_thread(deploy.connect, s.ray_address)
+            services.room_pool = PoolClient("room", s.room_pool_idle)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await mongo.close()
+
+    return lifespan
+
+
+def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) -> FastAPI:
+    app = FastAPI(
+        title="SynCode Control Plane API",
+        version="0.1.0",
+        lifespan=_lifespan(config, clock, with_ray),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    errors.install(app)
+    openapi.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth.router, users.router, health.router, blobs.router):
+        api.include_router(router)
+    app.include_router(api)
+    app.add_middleware(
+        BodyGuard, max_body_bytes=config.settings.max_body_bytes, raw_max_body_bytes=AVATAR_MAX_BYTES + 1024
+    )
+    app.add_middleware(RequestContext)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(config.cors_origins),
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "authorization",
+            "content-type",
+            "idempotency-key",
+            "x-request-id",
+            "x-internal-token",
+        ],
+        expose_headers=["x-request-id", "retry-after"],
+    )
+    return app

@@ -1,0 +1,98 @@
+"""The `syncode` console script: up, serve, db, admin create-user, seed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from engine.identity import UserRole
+from gateway.settings import Settings, load_config
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+    from gateway.logs import configure
+
+    configure()
+    overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
+    config = load_config(Settings(**overrides))
+    uvicorn.run(
+        create_app(config),
+        host=config.settings.host,
+        port=config.settings.port,
+        log_config=None,
+        ws_max_size=1024 * 1024,
+    )
+    return 0
+
+
+def _up(_: argparse.Namespace) -> int:
+    from gateway.launcher import run_stack
+
+    return run_stack(load_config())
+
+
+def _db(args: argparse.Namespace) -> int:
+    from gateway.launcher import db_command
+
+    command = db_command(load_config().data_dir, port=args.port)
+    os.execv(command[0], command)  # noqa: S606 - replaces this process with the database server
+
+
+async def _create_user(args: argparse.Namespace) -> int:
+    from gateway import accounts
+    from gateway.services import build_services
+    from storage.client import connect, ensure_indexes
+
+    config = load_config()
+    mongo = connect(config.mongodb_uri, config.settings.mongodb_database)
+    try:
+        await ensure_indexes(mongo)
+        services = build_services(config, mongo)
+        role = UserRole.ADMIN if args.admin else UserRole.USER
+        user = await accounts.create_user(services, args.email, args.username, args.password, role)
+        await accounts.audit(services, "admin.user.create", None, user.id, None, {"role": role.value})
+        print(f"created {role.value} {user.username} <{user.email}> id={user.id}")
+    finally:
+        await mongo.close()
+    return 0
+
+
+def _seed(_: argparse.Namespace) -> int:
+    print("problem bank: nothing to seed yet (the problem-bank issue fills this in)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="syncode", description="SynCode room engine")
+    sub = root.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start the embedded stack (database, Ray head, gateway)").set_defaults(func=_up)
+    serve = sub.add_parser("serve", help="run the gateway (joins RAY_ADDRESS or starts a local Ray)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=_serve)
+    db = sub.add_parser("db", help="run the embedded SecantusDB")
+    db.add_argument("--port", type=int, default=27017)
+    db.set_defaults(func=_db)
+    admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
+    create = admin.add_parser("create-user", help="create an account")
+    for flag in ("--email", "--username", "--password"):
+        create.add_argument(flag, required=True)
+    create.add_argument("--admin", action="store_true")
+    create.set_defaults(func=lambda a: asyncio.run(_create_user(a)))
+    sub.add_parser("seed", help="load the problem bank (idempotent)").set_defaults(func=_seed)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

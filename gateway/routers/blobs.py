@@ -1,0 +1,51 @@
+"""Signed blob URLs: GET downloads, PUT uploads (avatars: png/jpeg/webp decided from the bytes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from engine.errors import ErrorCode, Forbidden, NotFound, TooLarge, UnsupportedMedia
+from engine.imagetype import sniff_image
+from engine.rules import AVATAR_MAX_BYTES
+from gateway.blobs import check
+from gateway.deps import ServicesDep
+from gateway.schemas.common import ERROR_RESPONSES
+
+router = APIRouter(prefix="/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
+Expires = Annotated[int, Query(ge=0)]
+Signature = Annotated[str, Query(min_length=1, max_length=128)]
+
+
+def _authorise(services: ServicesDep, method: str, key: str, expires: int, sig: str) -> None:
+    if not check(services, method, key, expires, sig, services.now()):
+        raise Forbidden(ErrorCode.BLOB_SIGNATURE_INVALID, "URL signature is invalid or expired")
+
+
+@router.get("/{key:path}", summary="Download a blob through a signed URL")
+async def download(key: str, services: ServicesDep, expires: Expires, sig: Signature) -> Response:
+    _authorise(services, "GET", key, expires, sig)
+    blob = await services.blobs.get(key)
+    if blob is None:
+        raise NotFound(ErrorCode.BLOB_NOT_FOUND, "Blob not found")
+    return Response(
+        blob.data, media_type=blob.content_type, headers={"Cache-Control": "private, max-age=3600"}
+    )
+
+
+@router.put("/{key:path}", status_code=204, summary="Upload a blob through a signed URL")
+async def upload(
+    key: str, request: Request, services: ServicesDep, expires: Expires, sig: Signature
+) -> Response:
+    _authorise(services, "PUT", key, expires, sig)
+    data = await request.body()
+    if len(data) > AVATAR_MAX_BYTES:
+        raise TooLarge(
+            ErrorCode.PAYLOAD_TOO_LARGE, "Avatar is larger than 2 MB", {"maxBytes": AVATAR_MAX_BYTES}
+        )
+    content_type = sniff_image(data)
+    if content_type is None:
+        raise UnsupportedMedia(ErrorCode.USER_AVATAR_INVALID, "Avatar must be a PNG, JPEG or WebP image")
+    await services.blobs.put(key, data, content_type)
+    return Response(status_code=204)

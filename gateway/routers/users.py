@@ -1,0 +1,166 @@
+"""Users routes: own profile, public profiles, avatar, quotas, active room, training stats, weaknesses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from engine.errors import ErrorCode, NotFound
+from engine.rules import AVATAR_MAX_BYTES, AVATAR_UPLOAD_URL_TTL_S
+from engine.stats import Bucket, series, streak_days
+from gateway import accounts
+from gateway.blobs import signed_url
+from gateway.deps import ClientIp, ServicesDep, UserDep
+from gateway.quotas import user_quotas
+from gateway.schemas.common import ERROR_RESPONSES
+from gateway.schemas.users import (
+    ActiveRoomResponse,
+    AvatarUploadUrl,
+    ConfirmAvatarRequest,
+    PublicProfile,
+    StatsBucket,
+    StatsTotals,
+    TrainingStats,
+    UpdateProfileRequest,
+    UserProfile,
+    UserQuotas,
+    WeaknessEntry,
+    WeaknessesResponse,
+)
+from gateway.views import public_profile, user_profile
+
+router = APIRouter(prefix="/users", tags=["users"], responses=ERROR_RESPONSES)
+AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp"]
+
+
+@router.get("/me", summary="Get current user profile")
+async def get_me(user: UserDep, services: ServicesDep) -> UserProfile:
+    return await user_profile(services, user)
+
+
+@router.patch("/me", summary="Update current user profile")
+async def update_me(body: UpdateProfileRequest, user: UserDep, services: ServicesDep) -> UserProfile:
+    mapping = {"displayName": "displayName", "bio": "bio", "username": "username"}
+    changes = {mapping[k]: (v or None) for k, v in body.model_dump(exclude_unset=True).items()}
+    if "username" in changes and changes["username"] is None:
+        changes.pop("username")
+    updated = await services.users.update(user.id, changes, services.now()) if changes else user
+    if updated is None:
+        raise NotFound(ErrorCode.USER_NOT_FOUND, "User not found")
+    return await user_profile(services, updated)
+
+
+@router.delete("/me", status_code=204, summary="Soft-delete account")
+async def delete_me(user: UserDep, services: ServicesDep, ip: ClientIp) -> Response:
+    now = services.now()
+    await services.refresh_tokens.revoke_all(user.id, now)
+    await services.users.soft_delete(user.id, now)
+    await accounts.audit(services, "user.delete", user.id, user.id, ip)
+    return Response(status_code=204)
+
+
+@router.post("/me/avatar/upload-url", status_code=201, summary="Upload avatar (presigned URL)")
+async def avatar_upload_url(user: UserDep, services: ServicesDep) -> AvatarUploadUrl:
+    key = f"avatars/{user.id}/{uuid.uuid4()}"
+    url, expires_at = signed_url(services, "PUT", key, AVATAR_UPLOAD_URL_TTL_S, services.now())
+    await services.users.update(user.id, {"pendingAvatarKey": key}, services.now())
+    return AvatarUploadUrl(
+        uploadUrl=url, key=key, expiresAt=expires_at, maxBytes=AVATAR_MAX_BYTES, contentTypes=AVATAR_TYPES
+    )
+
+
+@router.post("/me/avatar/confirm", status_code=201, summary="Confirm an uploaded avatar")
+async def avatar_confirm(
+    user: UserDep, services: ServicesDep, body: Annotated[ConfirmAvatarRequest | None, Body()] = None
+) -> UserProfile:
+    key = body.key if body else user.pending_avatar_key
+    if not key or not key.startswith(f"avatars/{user.id}/") or not await services.blobs.exists(key):
+        raise NotFound(ErrorCode.USER_AVATAR_NOT_UPLOADED, "No uploaded avatar for this key")
+    previous = user.avatar_key
+    updated = await services.users.update(
+        user.id, {"avatarKey": key, "pendingAvatarKey": None}, services.now()
+    )
+    if previous and previous != key:
+        await services.blobs.delete(previous)
+    assert updated is not None  # noqa: S101 - the caller is a live account
+    return await user_profile(services, updated)
+
+
+@router.delete("/me/avatar", status_code=204, summary="Remove avatar")
+async def avatar_delete(user: UserDep, services: ServicesDep) -> Response:
+    if user.avatar_key:
+        await services.blobs.delete(user.avatar_key)
+    await services.users.update(user.id, {"avatarKey": None}, services.now())
+    return Response(status_code=204)
+
+
+@router.get("/me/quotas", summary="Get usage quotas and limits")
+async def quotas(user: UserDep, services: ServicesDep) -> UserQuotas:
+    return await user_quotas(services, user.id)
+
+
+@router.get("/me/active-room", summary="Get current active room (for reconnection)")
+async def active_room(user: UserDep, services: ServicesDep) -> ActiveRoomResponse:
+    room_id = await services.history.active_room_id(user.id)
+    return ActiveRoomResponse(room={"id": room_id} if room_id else None)
+
+
+@router.get("/me/stats", summary="Get time-series training statistics")
+async def stats(
+    user: UserDep,
+    services: ServicesDep,
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    to: Annotated[datetime | None, Query()] = None,
+    bucket: Annotated[Bucket, Query()] = Bucket.DAY,
+) -> TrainingStats:
+    end = _aware(to) or services.now()
+    start = _aware(from_) or end - timedelta(days=29)
+    facts = await services.history.finished_sessions(user.id)
+    buckets = series(facts, start, end, bucket)
+    scores = [s for b in buckets for s in b.scores]
+    totals = StatsTotals(
+        sessions=sum(b.sessions for b in buckets),
+        practiceMinutes=sum(b.practice_minutes for b in buckets),
+        problemsSolved=sum(b.problems_solved for b in buckets),
+        averageScore=round(sum(scores) / len(scores), 1) if scores else None,
+        streakDays=streak_days({f.finished_at.date() for f in facts}, services.now().date()),
+    )
+    return TrainingStats(
+        bucket=bucket.value,
+        **{"from": start},
+        to=end,
+        totals=totals,
+        series=[
+            StatsBucket(
+                start=b.start,
+                sessions=b.sessions,
+                practiceMinutes=b.practice_minutes,
+                problemsSolved=b.problems_solved,
+                averageScore=b.average_score,
+            )
+            for b in buckets
+        ],
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+@router.get("/me/weaknesses", summary="Get cross-session weakness tracking")
+async def weaknesses(user: UserDep, services: ServicesDep) -> WeaknessesResponse:
+    rows = await services.history.weaknesses(user.id)
+    return WeaknessesResponse(data=[WeaknessEntry.model_validate(row) for row in rows])
+
+
+@router.get("/{user_id}", summary="Get public profile of another user")
+async def get_user(user_id: uuid.UUID, _: UserDep, services: ServicesDep) -> PublicProfile:
+    found = await services.users.get(str(user_id))
+    if found is None or found.deleted_at is not None:
+        raise NotFound(ErrorCode.USER_NOT_FOUND, "User not found")
+    return public_profile(services, found)

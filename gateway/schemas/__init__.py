@@ -1,0 +1,1 @@
+"""Pydantic request/response models, named as the seed's schemas where it names them."""

@@ -1,0 +1,66 @@
+"""Auth request and response bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints
+
+from engine import rules
+from gateway.schemas.common import ApiModel, StrictBody
+from gateway.schemas.users import UserProfile
+
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=rules.USERNAME_MIN_LEN,
+        max_length=rules.USERNAME_MAX_LEN,
+        pattern=rules.USERNAME_PATTERN,
+    ),
+]
+Password = Annotated[str, Field(min_length=rules.PASSWORD_MIN_LEN, max_length=rules.PASSWORD_MAX_LEN)]
+
+
+class RegisterRequest(StrictBody):
+    username: Username
+    email: Annotated[EmailStr, Field(max_length=rules.EMAIL_MAX_LEN)]
+    password: Password
+
+
+class LoginRequest(StrictBody):
+    identifier: Annotated[str, Field(min_length=1, max_length=rules.EMAIL_MAX_LEN)]
+    password: Annotated[str, Field(min_length=1, max_length=rules.PASSWORD_MAX_LEN)]
+
+
+class RefreshRequest(StrictBody):
+    refreshToken: str | None = Field(default=None, max_length=4096)
+
+
+class ChangePasswordRequest(StrictBody):
+    currentPassword: Annotated[str, Field(min_length=1, max_length=rules.PASSWORD_MAX_LEN)]
+    newPassword: Password
+
+
+class ForgotPasswordRequest(StrictBody):
+    email: Annotated[EmailStr, Field(max_length=rules.EMAIL_MAX_LEN)]
+
+
+class ResetPasswordRequest(StrictBody):
+    token: Annotated[str, Field(min_length=1, max_length=512)]
+    newPassword: Password
+
+
+class AuthResponse(ApiModel):
+    accessToken: str
+    refreshToken: str
+    user: UserProfile
+
+
+class RefreshResponse(ApiModel):
+    accessToken: str
+    refreshToken: str
+
+
+class AcceptedResponse(ApiModel):
+    accepted: bool = True

@@ -1,0 +1,1 @@
+"""MongoDB persistence: one client factory, index creation, repositories, GridFS blobs."""

@@ -1,0 +1,95 @@
+"""The one AsyncMongoClient factory (tz-aware UTC) and index creation at start-up."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from bson.codec_options import CodecOptions
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Mongo:
+    """A connected client and the application's database."""
+
+    client: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def ping_ms(self) -> float:
+        """Round-trip a ping; returns latency in milliseconds."""
+        started = time.perf_counter()
+        await self.db.command("ping")
+        return (time.perf_counter() - started) * 1000
+
+
+def connect(uri: str, database: str, pool_size: int = 50, timeout_ms: int = 5000) -> Mongo:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        uri,
+        tz_aware=True,
+        tzinfo=UTC,
+        maxPoolSize=pool_size,
+        serverSelectionTimeoutMS=timeout_ms,
+        uuidRepresentation="standard",
+    )
+    options: CodecOptions[Document] = CodecOptions(tz_aware=True, tzinfo=UTC)
+    return Mongo(client=client, db=client.get_database(database, codec_options=options))
+
+
+NOT_DELETED = {"deletedAt": None}
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "users": [
+        IndexModel(
+            [("emailKey", ASCENDING)],
+            unique=True,
+            name="email_active_unique",
+            partialFilterExpression={"active": True},
+        ),
+        IndexModel(
+            [("username", ASCENDING)],
+            unique=True,
+            name="username_active_unique",
+            partialFilterExpression={"active": True},
+        ),
+        IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="created"),
+    ],
+    "refresh_tokens": [
+        IndexModel([("userId", ASCENDING)], name="user"),
+        IndexModel([("familyId", ASCENDING)], name="family"),
+        IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl"),
+    ],
+    "password_resets": [
+        IndexModel([("tokenHash", ASCENDING)], unique=True, name="token"),
+        IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl"),
+    ],
+    "audit_logs": [
+        IndexModel([("action", ASCENDING)], name="action"),
+        IndexModel([("targetType", ASCENDING), ("targetId", ASCENDING)], name="target"),
+        IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="created"),
+        IndexModel([("actorId", ASCENDING), ("createdAt", DESCENDING)], name="actor"),
+    ],
+    "usage_counters": [
+        IndexModel([("userId", ASCENDING), ("kind", ASCENDING), ("day", ASCENDING)], unique=True, name="key"),
+    ],
+    "rate_limits": [
+        IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl"),
+    ],
+    "sessions": [
+        IndexModel([("participantIds", ASCENDING), ("finishedAt", DESCENDING)], name="participant"),
+    ],
+}
+
+
+async def ensure_indexes(mongo: Mongo) -> None:
+    """Create every index the repositories rely on (idempotent)."""
+    for collection, models in INDEXES.items():
+        await mongo.db[collection].create_indexes(models)
