@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 
+from engine.errors import DomainError
 from engine.identity import UserRole
 from gateway.settings import Settings, load_config
 
@@ -90,7 +91,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except DomainError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 1
     return result
 
 

@@ -86,11 +86,7 @@ def main():
     left = [-1] * N
     right = [i + 1 if i + 1 < N else -1 for i in range(N)]
     write(folder, "large2", vals, left, right, 0)
-    # 3: a zig-zag chain (left, right, left, ...).
-    left = [i + 1 if i % 2 == 0 and i + 1 < N else -1 for i in range(N)]
-    right = [i + 1 if i % 2 == 1 and i + 1 < N else -1 for i in range(N)]
-    write(folder, "large3", vals, left, right, 0)
-    # 4: random shape: each new node hangs under a random node that still has a free slot,
+    # 3: random shape: each new node hangs under a random node that still has a free slot,
     #    with a bias towards recent nodes so that the tree gets deep in places.
     left, right = [-1] * N, [-1] * N
     free = [0]
@@ -104,7 +100,7 @@ def main():
             free[k] = free[-1]
             free.pop()
         free.append(v)
-    write(folder, "large4", vals, left, right, 0)
+    write(folder, "large3", vals, left, right, 0)
 
 
 if __name__ == "__main__":

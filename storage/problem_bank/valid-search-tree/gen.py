@@ -122,7 +122,9 @@ def main():
     i, j = N // 3, N // 3 + 1
     tree[0][i], tree[0][j] = tree[0][j], tree[0][i]
     write(folder, "large4", tree)
-    # 5: a zig-zag chain whose codes close in from both sides: valid, N levels deep.
+    # 5: a zig-zag chain whose codes close in from both sides, N levels deep; the last node
+    #    repeats the code of node 1, far above it: it is still larger than its parent, so only
+    #    the inherited upper bound catches the duplicate.
     lo, hi = -10**6, 10**6
     vals, left, right = [], [-1] * N, [-1] * N
     for i in range(N):
@@ -136,11 +138,8 @@ def main():
             vals.append(hi)
             if i + 1 < N:
                 left[i] = i + 1
-    write(folder, "large5", (vals, left, right, 0))
-    # 6: the same zig-zag, but the last node repeats the code of node 1, far above it: it is still
-    #    larger than its parent, so only the inherited upper bound catches the duplicate.
     vals[-1] = vals[1]
-    write(folder, "large6", (vals, left, right, 0))
+    write(folder, "large5", (vals, left, right, 0))
 
 
 if __name__ == "__main__":

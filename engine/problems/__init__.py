@@ -1,0 +1,1 @@
+"""Problems: the bank's schema, the problem model, statistics and list semantics."""

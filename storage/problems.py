@@ -1,0 +1,295 @@
+"""Problems and their test cases in MongoDB; list queries with filters, sorts and keyset cursors.
+
+Test cases live in `problem_tests` (one document per case, `_id = <problemId>:<index>`), so lists and
+detail reads never load large hidden inputs. Counters `totalSubmissions`/`acceptedSubmissions`/`popularity`
+are maintained by `record_submission` (the execution path calls it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from engine.errors import Conflict, ErrorCode
+from engine.pagination import Cursor
+from engine.problems.model import Difficulty, Example, Problem, ProblemSort, TestCase, popularity
+from storage.client import Document, Mongo
+
+SORT_FIELDS = {
+    ProblemSort.TITLE: "titleKey",
+    ProblemSort.DIFFICULTY: "difficultyRank",
+    ProblemSort.CREATED_AT: "createdAt",
+    ProblemSort.POPULARITY: "popularity",
+    ProblemSort.TOTAL_SUBMISSIONS: "totalSubmissions",
+}
+
+
+@dataclass(frozen=True)
+class ProblemQuery:
+    """A list request, already resolved to problem-id sets for the caller-relative filters."""
+
+    published_only: bool
+    difficulties: tuple[Difficulty, ...] = ()
+    tags: tuple[str, ...] = ()
+    company: str | None = None
+    search: str | None = None
+    include_ids: frozenset[str] | None = None
+    exclude_ids: frozenset[str] | None = None
+    ids_any_of: tuple[dict[str, Any], ...] = ()
+
+
+def to_document(p: Problem) -> Document:
+    return {
+        "_id": p.id,
+        "slug": p.slug,
+        "title": p.title,
+        "titleKey": p.title.lower(),
+        "description": p.description,
+        "difficulty": p.difficulty.value,
+        "difficultyRank": p.difficulty.rank,
+        "tags": list(p.tags),
+        "company": p.company,
+        "constraints": p.constraints,
+        "examples": [
+            {"input": e.input, "output": e.output, "explanation": e.explanation} for e in p.examples
+        ],
+        "starterCode": p.starter_code,
+        "timeLimitMs": p.time_limit_ms,
+        "memoryLimitMb": p.memory_limit_mb,
+        "isPublished": p.is_published,
+        "createdAt": p.created_at,
+        "updatedAt": p.updated_at,
+        "testCaseCount": p.test_case_count,
+        "hiddenTestCaseCount": p.hidden_test_case_count,
+        "hints": list(p.hints),
+        "optimalTime": p.optimal_time,
+        "optimalSpace": p.optimal_space,
+        "solutions": p.solutions,
+        "deletedAt": p.deleted_at,
+    }
+
+
+def from_document(d: Document) -> Problem:
+    return Problem(
+        id=d["_id"],
+        slug=d.get("slug"),
+        title=d["title"],
+        description=d["description"],
+        difficulty=Difficulty(d["difficulty"]),
+        tags=tuple(d.get("tags", ())),
+        company=d.get("company"),
+        constraints=d.get("constraints"),
+        examples=tuple(Example(e["input"], e["output"], e.get("explanation")) for e in d.get("examples", ())),
+        starter_code=dict(d.get("starterCode") or {}),
+        time_limit_ms=d.get("timeLimitMs"),
+        memory_limit_mb=d.get("memoryLimitMb"),
+        is_published=bool(d["isPublished"]),
+        created_at=d["createdAt"],
+        updated_at=d["updatedAt"],
+        test_case_count=int(d.get("testCaseCount", 0)),
+        hidden_test_case_count=int(d.get("hiddenTestCaseCount", 0)),
+        total_submissions=int(d.get("totalSubmissions", 0)),
+        accepted_submissions=int(d.get("acceptedSubmissions", 0)),
+        hints=tuple(d.get("hints", ())),
+        optimal_time=d.get("optimalTime"),
+        optimal_space=d.get("optimalSpace"),
+        solutions=dict(d.get("solutions") or {}),
+        deleted_at=d.get("deletedAt"),
+    )
+
+
+def _case_document(problem_id: str, index: int, case: TestCase) -> Document:
+    return {
+        "_id": f"{problem_id}:{index}",
+        "problemId": problem_id,
+        "index": index,
+        "input": case.input,
+        "expectedOutput": case.expected_output,
+        "isHidden": case.is_hidden,
+        "description": case.description,
+        "timeoutMs": case.timeout_ms,
+        "memoryMb": case.memory_mb,
+    }
+
+
+def _filter(query: ProblemQuery) -> Document:
+    clauses: list[Document] = [{"deletedAt": None}]
+    if query.published_only:
+        clauses.append({"isPublished": True})
+    if query.difficulties:
+        clauses.append({"difficulty": {"$in": [d.value for d in query.difficulties]}})
+    if query.tags:
+        clauses.append({"tags": {"$in": list(query.tags)}})
+    if query.company:
+        clauses.append({"company": query.company})
+    if query.search:
+        pattern = {"$regex": re.escape(query.search), "$options": "i"}
+        clauses.append({"$or": [{"title": pattern}, {"description": pattern}]})
+    if query.ids_any_of:
+        clauses.append({"$or": list(query.ids_any_of)})
+    return {"$and": clauses}
+
+
+def _after(field: str, cursor: Cursor, descending: bool) -> Document:
+    op = "$lt" if descending else "$gt"
+    value: Any = cursor.value
+    if field == "createdAt" and isinstance(value, int | float):
+        value = datetime.fromtimestamp(value / 1000, tz=datetime.now().astimezone().tzinfo).astimezone()
+    return {"$or": [{field: {op: value}}, {field: value, "_id": {op: cursor.id}}]}
+
+
+def cursor_value(problem: Document, sort: ProblemSort) -> str | int | float:
+    value = problem[SORT_FIELDS[sort]]
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    return value  # type: ignore[no-any-return]
+
+
+class ProblemRepository:
+    def __init__(self, mongo: Mongo) -> None:
+        self._problems = mongo.db["problems"]
+        self._tests = mongo.db["problem_tests"]
+        self._attempts = mongo.db["problem_attempts"]
+        self._rooms = mongo.db["rooms"]
+        self._sessions = mongo.db["sessions"]
+
+    async def get(self, problem_id: str, include_deleted: bool = False) -> Problem | None:
+        query: Document = {"_id": problem_id} if include_deleted else {"_id": problem_id, "deletedAt": None}
+        doc = await self._problems.find_one(query)
+        return from_document(doc) if doc else None
+
+    async def title_taken(self, title: str, except_id: str | None = None) -> bool:
+        query: Document = {"titleKey": title.strip().lower(), "deletedAt": None}
+        if except_id:
+            query["_id"] = {"$ne": except_id}
+        return await self._problems.find_one(query, {"_id": 1}) is not None
+
+    async def insert(self, problem: Problem, tests: tuple[TestCase, ...]) -> Problem:
+        try:
+            await self._problems.insert_one(
+                {**to_document(problem), "totalSubmissions": 0, "acceptedSubmissions": 0, "popularity": 0.0}
+            )
+        except DuplicateKeyError as exc:
+            raise Conflict(ErrorCode.PROBLEM_DUPLICATE_TITLE, "A problem with this title exists") from exc
+        await self.replace_tests(problem.id, tests)
+        return problem
+
+    async def save(self, problem: Problem, tests: tuple[TestCase, ...] | None = None) -> Problem:
+        """Overwrite the stored fields (counters are kept); replace test cases when given."""
+        doc = to_document(problem)
+        doc.pop("_id")
+        try:
+            await self._problems.update_one({"_id": problem.id}, {"$set": doc})
+        except DuplicateKeyError as exc:
+            raise Conflict(ErrorCode.PROBLEM_DUPLICATE_TITLE, "A problem with this title exists") from exc
+        if tests is not None:
+            await self.replace_tests(problem.id, tests)
+        return problem
+
+    async def replace_tests(self, problem_id: str, tests: tuple[TestCase, ...]) -> None:
+        await self._tests.delete_many({"problemId": problem_id})
+        if tests:
+            await self._tests.insert_many([_case_document(problem_id, i, c) for i, c in enumerate(tests)])
+
+    async def tests(self, problem_id: str, include_hidden: bool) -> list[TestCase]:
+        query: Document = {"problemId": problem_id}
+        if not include_hidden:
+            query["isHidden"] = False
+        cursor = self._tests.find(query).sort("index", ASCENDING)
+        return [
+            TestCase(
+                input=d["input"],
+                expected_output=d["expectedOutput"],
+                is_hidden=d["isHidden"],
+                description=d.get("description"),
+                timeout_ms=d.get("timeoutMs"),
+                memory_mb=d.get("memoryMb"),
+            )
+            async for d in cursor
+        ]
+
+    async def seed_state(self) -> dict[str, str]:
+        """slug -> stored bank hash, for idempotent seeding."""
+        cursor = self._problems.find({"slug": {"$ne": None}}, {"slug": 1, "bankHash": 1})
+        return {d["slug"]: d.get("bankHash", "") async for d in cursor}
+
+    async def mark_seeded(self, problem_id: str, bank_hash: str) -> None:
+        await self._problems.update_one({"_id": problem_id}, {"$set": {"bankHash": bank_hash}})
+
+    async def search(
+        self, query: ProblemQuery, sort: ProblemSort, descending: bool, limit: int, after: Cursor | None
+    ) -> list[Document]:
+        filters = _filter(query)
+        field = SORT_FIELDS[sort]
+        if after is not None:
+            filters = {"$and": [filters, _after(field, after, descending)]}
+        direction = DESCENDING if descending else ASCENDING
+        cursor = self._problems.find(filters).sort([(field, direction), ("_id", direction)]).limit(limit + 1)
+        return [doc async for doc in cursor]
+
+    async def tags(self) -> list[tuple[str, int]]:
+        pipeline: list[Document] = [
+            {"$match": {"deletedAt": None, "isPublished": True}},
+            {"$unwind": "$tags"},
+            {"$group": {"_id": "$tags", "count": {"$sum": 1}}},
+            {"$sort": {"count": -1, "_id": 1}},
+        ]
+        return [(d["_id"], int(d["count"])) async for d in await self._problems.aggregate(pipeline)]
+
+    async def soft_delete(self, problem_id: str, now: datetime) -> None:
+        await self._problems.update_one({"_id": problem_id}, {"$set": {"deletedAt": now, "updatedAt": now}})
+
+    async def in_use(self, problem_id: str) -> bool:
+        """A live room or an ongoing session uses the problem."""
+        room = await self._rooms.find_one(
+            {"problemId": problem_id, "status": {"$ne": "finished"}}, {"_id": 1}
+        )
+        if room:
+            return True
+        return (
+            await self._sessions.find_one({"problemId": problem_id, "status": "ongoing"}, {"_id": 1})
+            is not None
+        )
+
+    async def attempts(self, user_id: str, problem_ids: list[str] | None = None) -> dict[str, Document]:
+        """problem id -> {solved, submissions} for the caller."""
+        query: Document = {"userId": user_id}
+        if problem_ids is not None:
+            query["problemId"] = {"$in": problem_ids}
+        return {d["problemId"]: d async for d in self._attempts.find(query)}
+
+    async def record_submission(self, problem_id: str, user_id: str, accepted: bool, now: datetime) -> None:
+        """Count one judged submission: problem counters, popularity, and the caller's attempt status."""
+        doc = await self._problems.find_one_and_update(
+            {"_id": problem_id},
+            {
+                "$inc": {"totalSubmissions": 1, "acceptedSubmissions": int(accepted)},
+                "$set": {"updatedAt": now},
+            },
+            return_document=True,
+        )
+        if doc:
+            rate = popularity(int(doc["totalSubmissions"]), int(doc["acceptedSubmissions"]))
+            await self._problems.update_one({"_id": problem_id}, {"$set": {"popularity": rate}})
+        await self._attempts.update_one(
+            {"_id": f"{user_id}:{problem_id}"},
+            {
+                "$inc": {"submissions": 1},
+                "$max": {"solved": accepted},
+                "$set": {"userId": user_id, "problemId": problem_id, "lastSubmittedAt": now},
+            },
+            upsert=True,
+        )
+
+
+def with_counters(problem: Problem, doc: Document) -> Problem:
+    return replace(
+        problem,
+        total_submissions=int(doc.get("totalSubmissions", 0)),
+        accepted_submissions=int(doc.get("acceptedSubmissions", 0)),
+    )
