@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,12 +16,14 @@ from actors.clients import PoolClient
 from engine.rules import AVATAR_MAX_BYTES
 from gateway import errors, openapi
 from gateway.middleware import BodyGuard, RequestContext
-from gateway.routers import auth, blobs, health, users
-from gateway.services import Clock, build_services, utc_now
+from gateway.routers import auth, blobs, bookmarks, health, problems, users
+from gateway.seeding import seed_bank
+from gateway.services import Clock, Services, build_services, utc_now
 from gateway.settings import Config
 from storage.client import connect, ensure_indexes
 
 API_PREFIX = "/api"
+log = logging.getLogger(__name__)
 
 
 def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-untyped-def]
@@ -33,12 +37,27 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
             await asyncio.to_thread(deploy.connect, s.ray_address)
             services.room_pool = PoolClient("room", s.room_pool_idle)
         app.state.services = services
+        seeding = asyncio.create_task(_seed_in_background(services)) if s.seed_on_start else None
         try:
             yield
         finally:
+            if seeding is not None:
+                seeding.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await seeding
             await mongo.close()
 
     return lifespan
+
+
+async def _seed_in_background(services: Services) -> None:
+    """Load the problem bank after start-up (the first run generates large tests, which takes a while)."""
+    try:
+        report = await seed_bank(services)
+    except Exception:
+        log.exception("problem bank seeding failed")
+        return
+    log.info(report.summary())
 
 
 def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) -> FastAPI:
@@ -53,7 +72,7 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
     errors.install(app)
     openapi.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth.router, users.router, health.router, blobs.router):
+    for router in (auth.router, bookmarks.router, users.router, problems.router, health.router, blobs.router):
         api.include_router(router)
     app.include_router(api)
     app.add_middleware(

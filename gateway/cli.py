@@ -63,9 +63,26 @@ async def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _seed_async() -> int:
+    from gateway.seeding import seed_bank
+    from gateway.services import build_services
+    from storage.client import connect, ensure_indexes
+
+    config = load_config()
+    mongo = connect(config.mongodb_uri, config.settings.mongodb_database)
+    try:
+        await ensure_indexes(mongo)
+        report = await seed_bank(build_services(config, mongo))
+    finally:
+        await mongo.close()
+    print(report.summary())
+    for slug, reason in report.failed.items():
+        print(f"  failed {slug}: {reason}")
+    return 1 if report.failed else 0
+
+
 def _seed(_: argparse.Namespace) -> int:
-    print("problem bank: nothing to seed yet (the problem-bank issue fills this in)")
-    return 0
+    return asyncio.run(_seed_async())
 
 
 def parser() -> argparse.ArgumentParser:

@@ -13,8 +13,10 @@ from gateway.security import Passwords, Tokens
 from gateway.settings import Config
 from storage.audit import AuditRepository
 from storage.blobs import BlobStore
+from storage.bookmarks import BookmarkRepository
 from storage.client import Mongo
 from storage.history import HistoryReader
+from storage.problems import ProblemRepository
 from storage.resets import PasswordResetRepository
 from storage.tokens import RefreshTokenRepository
 from storage.usage import UsageRepository
@@ -42,6 +44,8 @@ class Services:
     usage: UsageRepository
     blobs: BlobStore
     history: HistoryReader
+    problems: ProblemRepository
+    bookmarks: BookmarkRepository
     room_pool: PoolClient | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -70,4 +74,6 @@ def build_services(config: Config, mongo: Mongo, clock: Clock = utc_now) -> Serv
         usage=UsageRepository(mongo),
         blobs=BlobStore(mongo),
         history=HistoryReader(mongo),
+        problems=ProblemRepository(mongo),
+        bookmarks=BookmarkRepository(mongo),
     )

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     auth_rate_limit_per_min: int = 20
     max_body_bytes: int = 1024 * 1024
     room_pool_idle: int = 4
+    seed_on_start: bool = True
     smtp_url: str | None = None
     mail_from: str = "SynCode <no-reply@syncode.local>"
     ai_daily_limit: int = 100

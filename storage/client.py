@@ -83,6 +83,20 @@ INDEXES: dict[str, list[IndexModel]] = {
     "rate_limits": [
         IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl"),
     ],
+    "problems": [
+        IndexModel(
+            [("titleKey", ASCENDING)],
+            unique=True,
+            name="title_live_unique",
+            partialFilterExpression={"live": True},
+        ),
+        IndexModel([("slug", ASCENDING)], name="slug"),
+        IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="created"),
+        IndexModel([("tags", ASCENDING)], name="tags"),
+    ],
+    "problem_tests": [IndexModel([("problemId", ASCENDING), ("index", ASCENDING)], name="problem")],
+    "problem_attempts": [IndexModel([("userId", ASCENDING), ("problemId", ASCENDING)], name="user")],
+    "bookmarks": [IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user")],
     "sessions": [
         IndexModel([("participantIds", ASCENDING), ("finishedAt", DESCENDING)], name="participant"),
     ],

@@ -8,8 +8,8 @@ are maintained by `record_submission` (the execution path calls it).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -139,7 +139,7 @@ def _after(field: str, cursor: Cursor, descending: bool) -> Document:
     op = "$lt" if descending else "$gt"
     value: Any = cursor.value
     if field == "createdAt" and isinstance(value, int | float):
-        value = datetime.fromtimestamp(value / 1000, tz=datetime.now().astimezone().tzinfo).astimezone()
+        value = datetime.fromtimestamp(value / 1000, tz=UTC)
     return {"$or": [{field: {op: value}}, {field: value, "_id": {op: cursor.id}}]}
 
 
@@ -162,6 +162,13 @@ class ProblemRepository:
         query: Document = {"_id": problem_id} if include_deleted else {"_id": problem_id, "deletedAt": None}
         doc = await self._problems.find_one(query)
         return from_document(doc) if doc else None
+
+    async def visible_ids(self, published_only: bool) -> list[str]:
+        query: Document = {"deletedAt": None, **({"isPublished": True} if published_only else {})}
+        return [d["_id"] async for d in self._problems.find(query, {"_id": 1})]
+
+    async def get_many(self, ids: list[str]) -> dict[str, Problem]:
+        return {d["_id"]: from_document(d) async for d in self._problems.find({"_id": {"$in": ids}})}
 
     async def title_taken(self, title: str, except_id: str | None = None) -> bool:
         query: Document = {"titleKey": title.strip().lower(), "deletedAt": None}
@@ -242,7 +249,9 @@ class ProblemRepository:
         return [(d["_id"], int(d["count"])) async for d in await self._problems.aggregate(pipeline)]
 
     async def soft_delete(self, problem_id: str, now: datetime) -> None:
-        await self._problems.update_one({"_id": problem_id}, {"$set": {"deletedAt": now, "updatedAt": now}})
+        await self._problems.update_one(
+            {"_id": problem_id}, {"$set": {"deletedAt": now, "updatedAt": now, "live": False}}
+        )
 
     async def in_use(self, problem_id: str) -> bool:
         """A live room or an ongoing session uses the problem."""
@@ -285,11 +294,3 @@ class ProblemRepository:
             },
             upsert=True,
         )
-
-
-def with_counters(problem: Problem, doc: Document) -> Problem:
-    return replace(
-        problem,
-        total_submissions=int(doc.get("totalSubmissions", 0)),
-        accepted_submissions=int(doc.get("acceptedSubmissions", 0)),
-    )
