@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from engine.errors import Conflict
 from gateway.services import Services
-from storage.bank import content_hash, load_bank
+from storage.bank import BANK_DIR, content_hash, load_bank
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,8 @@ class SeedReport:
         )
 
 
-async def seed_bank(services: Services) -> SeedReport:
-    bank = await asyncio.to_thread(load_bank, services.now())
+async def seed_bank(services: Services, root: Path = BANK_DIR) -> SeedReport:
+    bank = await asyncio.to_thread(load_bank, services.now(), root)
     report = SeedReport(failed={f.slug: "; ".join(f.problems) for f in bank.failures})
     stored = await services.problems.seed_state()
     for entry in bank.entries:

@@ -80,6 +80,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "usage_counters": [
         IndexModel([("userId", ASCENDING), ("kind", ASCENDING), ("day", ASCENDING)], unique=True, name="key"),
     ],
+    "idempotency_keys": [IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl")],
     "rate_limits": [
         IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl"),
     ],

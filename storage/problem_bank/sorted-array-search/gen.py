@@ -23,12 +23,14 @@ def write(name, nums, queries):
 
 def main():
     rng = random.Random(555)
-    n = q = 100_000
-    # large1: distinct-ish values, half of the queries present, half absent
-    nums = sorted(rng.randint(-1_000_000, 1_000_000) for _ in range(n))
-    queries = [rng.choice(nums) if rng.random() < 0.5 else rng.randint(-1_000_000, 1_000_000) for _ in range(q)]
+    n, q = 200_000, 100_000
+    # large1: 200000 even codes with small duplicate runs; the requests target the upper half of
+    # the catalogue, about half of them absent (odd), so a linear scan per request costs ~n
+    nums = sorted(2 * rng.randint(0, 49_999) for _ in range(n))
+    queries = [rng.randint(50_000, 99_999) for _ in range(q)]
     write("large1", nums, queries)
     # large2: heavy duplicates (long runs); every query is absent or sits at the end of the array
+    n = 100_000
     nums = sorted(rng.randint(0, 300) * 1000 for _ in range(n))
     queries = [rng.randint(0, 300) * 1000 + (0 if rng.random() < 0.3 else 1) for _ in range(q)]
     queries[::7] = [nums[-1]] * len(queries[::7])
@@ -38,7 +40,7 @@ def main():
     queries = [rng.choice(nums) + rng.choice((-1, 0, 0, 1)) for _ in range(50_000)]
     write("large3", nums, queries)
     # large4: three giant runs; "find any match, then walk left" degrades to O(n) per query
-    nums = [-5] * 40_000 + [0] * 30_000 + [7] * 30_000
+    nums = [-5] * 80_000 + [0] * 60_000 + [7] * 60_000
     queries = [rng.choice((-5, 0, 7, 7, 7, -6, 1, 8)) for _ in range(q)]
     write("large4", nums, queries)
 
