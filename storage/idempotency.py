@@ -23,7 +23,7 @@ class StoredResponse:
     body: Any
 
 
-class InFlight(Exception):
+class InFlightError(Exception):
     """Another request with the same key is still running."""
 
 
@@ -42,7 +42,7 @@ class IdempotencyStore:
                 await self._keys.replace_one({"_id": key}, placeholder, upsert=True)
                 return None
             if existing["status"] == 0:
-                raise InFlight(key) from None
+                raise InFlightError(key) from None
             return StoredResponse(status=int(existing["status"]), body=existing["body"])
         return None
 
