@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from ray.exceptions import RayActorError, RayError
+from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError, RayError
 
 from actors import deploy
+from actors.room import RoomRuntime
 from engine.errors import ErrorCode, Unavailable
 
 T = TypeVar("T")
@@ -26,8 +27,8 @@ async def call(reply: Awaitable[T], timeout_s: float = DEFAULT_TIMEOUT_S) -> T:
 class PoolClient:
     """The gateway's view of a warm pool."""
 
-    def __init__(self, kind: str, target_idle: int) -> None:
-        self._handle: Any = deploy.pool(kind, target_idle)
+    def __init__(self, kind: str, target_idle: int, spawn_args: tuple[Any, ...] = ()) -> None:
+        self._handle: Any = deploy.pool(kind, target_idle, spawn_args)
 
     async def claim(self) -> str:
         return await call(self._handle.claim.remote(), timeout_s=60)
@@ -45,3 +46,41 @@ class PoolClient:
         except Unavailable:
             return False
         return True
+
+
+RECOVERY_WINDOW_S = 30.0
+RECOVERY_STEP_S = 0.25
+
+
+class RoomActorGone(Exception):  # noqa: N818 - a signal, not a failure
+    """No actor serves this room (never created, retired after finishing, or lost with its cluster)."""
+
+
+class RoomClient:
+    """Room actors by id. Rides out an actor restart (bounded) so a request made while the actor reloads
+    succeeds against the reloaded room; reports a missing actor so the caller can decide from storage."""
+
+    def __init__(self, runtime: RoomRuntime) -> None:
+        self._runtime = runtime
+
+    def revive(self, room_id: str) -> None:
+        """(Re)create the named actor of a room stored as live; it reloads itself from MongoDB."""
+        deploy.spawn_pooled("room", room_id, self._runtime, get_if_exists=True)
+
+    async def call(self, room_id: str, method: str, *args: Any, timeout_s: float = DEFAULT_TIMEOUT_S) -> Any:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RECOVERY_WINDOW_S
+        while True:
+            handle = deploy.get_named("room", room_id)
+            if handle is None:
+                raise RoomActorGone(room_id)
+            try:
+                return await asyncio.wait_for(getattr(handle, method).remote(*args), timeout_s)
+            except ActorDiedError as exc:
+                raise RoomActorGone(room_id) from exc
+            except ActorUnavailableError as exc:
+                if loop.time() > deadline:
+                    raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room is recovering; retry") from exc
+            except TimeoutError as exc:
+                raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room did not answer") from exc
+            await asyncio.sleep(RECOVERY_STEP_S)

@@ -43,8 +43,9 @@ def actor_name(kind: str, resource_id: str) -> str:
     return f"{kind}:{resource_id}"
 
 
-def spawn_pooled(kind: str, resource_id: str) -> Any:
-    """Create a detached, restartable actor of `kind` for `resource_id` (called by the pool actor)."""
+def spawn_pooled(kind: str, resource_id: str, *args: Any, get_if_exists: bool = False) -> Any:
+    """Create a detached, restartable actor of `kind` for `resource_id` (the pool's spawn; also used to
+    bring back a live room whose actor is gone)."""
     cls = _POOLED[kind]
     return (
         ray.remote(cls)
@@ -56,7 +57,7 @@ def spawn_pooled(kind: str, resource_id: str) -> Any:
             max_restarts=-1,
             max_concurrency=1000,
         )
-        .remote(resource_id)
+        .remote(resource_id, *args)
     )
 
 
@@ -76,7 +77,7 @@ def get_named(kind: str, resource_id: str) -> Any | None:
         return None
 
 
-def pool(kind: str, target_idle: int, probe_interval_s: float = 1.0) -> Any:
+def pool(kind: str, target_idle: int, spawn_args: tuple[Any, ...] = (), probe_interval_s: float = 1.0) -> Any:
     """The shared warm pool actor for `kind` (created on first use, found by name afterwards)."""
     return (
         ray.remote(ActorPool)
@@ -89,5 +90,5 @@ def pool(kind: str, target_idle: int, probe_interval_s: float = 1.0) -> Any:
             get_if_exists=True,
             max_concurrency=1000,
         )
-        .remote(kind, target_idle, spawn_pooled, kill_named, probe_interval_s)
+        .remote(kind, target_idle, spawn_pooled, kill_named, probe_interval_s, spawn_args)
     )

@@ -14,8 +14,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-Spawn = Callable[[str, str], Any]
-"""(kind, resource id) -> a new actor handle whose `ping` resolves once it is ready."""
+Spawn = Callable[..., Any]
+"""(kind, resource id, *spawn_args) -> a new actor handle whose `ping` resolves once it is ready."""
 Kill = Callable[[str, str], None]
 """(kind, resource id) -> end that actor for good."""
 PROBE_TIMEOUT_S = 30.0
@@ -23,9 +23,16 @@ PROBE_TIMEOUT_S = 30.0
 
 class ActorPool:
     def __init__(
-        self, kind: str, target_idle: int, spawn: Spawn, kill: Kill, probe_interval_s: float
+        self,
+        kind: str,
+        target_idle: int,
+        spawn: Spawn,
+        kill: Kill,
+        probe_interval_s: float,
+        spawn_args: tuple[Any, ...] = (),
     ) -> None:
         self._kind = kind
+        self._spawn_args = spawn_args
         self._target = target_idle
         self._spawn = spawn
         self._kill = kill
@@ -74,7 +81,7 @@ class ActorPool:
 
     def _new(self) -> tuple[str, Any]:
         resource_id = str(uuid.uuid4())
-        return resource_id, self._spawn(self._kind, resource_id)
+        return resource_id, self._spawn(self._kind, resource_id, *self._spawn_args)
 
     def _ensure_maintainer(self) -> None:
         if self._maintainer is None or self._maintainer.done():

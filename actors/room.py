@@ -1,16 +1,251 @@
 """RoomActor: one per live room, named `room:<roomId>`, created idle by the warm pool.
 
-This module holds the actor's shell; the rooms issue gives it the engine Room, the outbox and the
-writer. A pooled actor knows its future room id from birth (its name) and answers `ping` so the pool
-can prove it is alive before handing it out.
+Holds the engine Room, an ordered outbox and a writer. Every mutation is `engine.apply(room, cmd, now)`;
+the resulting events are numbered in the outbox, and the new state plus the events are handed to the
+writer, which persists them in order; a command returns once its state is durable. After a restart the
+actor reloads its room from MongoDB before serving (every method awaits `_ready`). Presence: sockets
+report connect/disconnect; a room nobody is connected to for `idle_finish_s` finishes itself.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from actors.outbox import Batch, Entry, Outbox
+from actors.writer import Writer
+from engine.errors import Conflict, ErrorCode, NotFound
+from engine.room import commands as c
+from engine.room.aggregate import apply
+from engine.room.state import Room, RoomSettings, new_room
+from engine.room.status import RoomStatus
+from storage.client import Mongo, connect
+from storage.rooms import RoomRepository, events_as_docs
+from storage.sessions import SessionRepository
+
+log = logging.getLogger(__name__)
+TICK_S = 1.0
+
+
+@dataclass(frozen=True)
+class RoomRuntime:
+    """What a room actor needs from the configuration (picklable, passed at spawn)."""
+
+    mongo_uri: str
+    database: str
+    idle_finish_s: int = 600
+
+
+@dataclass(frozen=True)
+class CreateSpec:
+    code: str
+    mode: Any
+    host_id: str
+    settings: RoomSettings
+    problem_id: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command returns: the room after it, its events, and the outbox position."""
+
+    room: Room
+    events: list[Entry]
+    seq: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
 
 class RoomActor:
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, runtime: RoomRuntime) -> None:
         self._room_id = room_id
+        self._runtime = runtime
+        self._room: Room | None = None
+        self._mongo: Mongo | None = None
+        self._outbox = Outbox()
+        self._writer: Writer | None = None
+        self._load_lock = asyncio.Lock()
+        self._loaded = False
+        self._connections: Counter[str] = Counter()
+        self._last_presence = _now()
+        self._ticker: asyncio.Task[None] | None = None
+        self._retired = False
 
     async def ping(self) -> str:
         return self._room_id
+
+    async def _ready(self) -> None:
+        if self._loaded:
+            return
+        async with self._load_lock:
+            if self._loaded:
+                return
+            self._mongo = connect(self._runtime.mongo_uri, self._runtime.database)
+            loaded = await RoomRepository(self._mongo).load(self._room_id)
+            seq = 0
+            if loaded is not None:
+                self._room, seq = loaded
+            self._outbox = Outbox(last_seq=seq)
+            self._writer = Writer(self._persist, durable_seq=seq)
+            self._loaded = True
+        if self._room is not None and self._room.status is not RoomStatus.FINISHED:
+            self._start_ticker()
+
+    async def _persist(self, room: Room, entries: list[Entry]) -> None:
+        assert self._mongo is not None  # noqa: S101 - set by _ready
+        await RoomRepository(self._mongo).save(
+            room, entries[-1].seq if entries else self._outbox.last_seq, events_as_docs(entries, _now())
+        )
+        sessions = SessionRepository(self._mongo)
+        for entry in entries:
+            if entry.type == "session-started":
+                await sessions.start(room, _now())
+            elif entry.type in {"language-change", "problem-change"}:
+                await sessions.sync(room)
+            elif entry.type == "phase-change" and entry.data.get("current") == RoomStatus.FINISHED.value:
+                await sessions.finish(room, _now(), room.timer.elapsed_ms)
+
+    async def create(self, spec: CreateSpec, now: datetime | None = None) -> Outcome:
+        """Initialise this pooled actor as a new room (the host joins as the mode's host role)."""
+        await self._ready()
+        if self._room is not None:
+            raise Conflict(ErrorCode.ROOM_ALREADY_JOINED, "Room already created")
+        moment = now or _now()
+        room = new_room(
+            self._room_id,
+            spec.code,
+            spec.mode,
+            spec.host_id,
+            spec.settings,
+            moment,
+            problem_id=spec.problem_id,
+            language=spec.language,
+        )
+        outcome = await self._commit(
+            room, [("room-created", {"roomId": room.id, "hostId": room.host_id})], moment
+        )
+        self._start_ticker()
+        return outcome
+
+    async def execute(self, command: Any, now: datetime | None = None) -> Outcome:
+        """Apply one command (after letting time pass: swap expiry, max duration) and persist it."""
+        room = await self._require()
+        moment = now or _now()
+        if isinstance(command, c.Transition) and command.session_id is None:
+            command = c.Transition(command.actor_id, command.target, str(uuid.uuid4()))
+        ticked, tick_events = apply(room, c.Tick(), moment)
+        updated, events = apply(ticked, command, moment)
+        outcome = await self._commit(
+            updated, [(e.type, e.payload()) for e in (*tick_events, *events)], moment
+        )
+        if updated.status is RoomStatus.FINISHED:
+            self._retire_later()
+        return outcome
+
+    async def state(self) -> Outcome:
+        room = await self._require()
+        return Outcome(room=room, events=[], seq=self._outbox.last_seq)
+
+    async def wait_events(self, after_seq: int, timeout_s: float) -> Batch:
+        await self._ready()
+        return await self._outbox.wait_after(after_seq, timeout_s)
+
+    async def connected(self, user_id: str) -> None:
+        await self._ready()
+        self._connections[user_id] += 1
+        self._last_presence = _now()
+
+    async def disconnected(self, user_id: str, now: datetime | None = None) -> Outcome | None:
+        """A socket closed; when it was the user's last, the participant becomes inactive."""
+        room = await self._require()
+        self._connections[user_id] = max(0, self._connections[user_id] - 1)
+        self._last_presence = _now()
+        if self._connections[user_id] or room.status is RoomStatus.FINISHED:
+            return None
+        return await self.execute(c.Disconnect(user_id), now)
+
+    def connected_users(self) -> list[str]:
+        return [u for u, n in self._connections.items() if n > 0]
+
+    async def presence(self) -> list[str]:
+        return self.connected_users()
+
+    async def finish(self, actor_id: str, reason: str, now: datetime | None = None) -> Outcome:
+        """The one finish path shared by idle-finish and admin force-close."""
+        return await self.execute(c.Finish(actor_id, reason), now)
+
+    async def destroy(self, now: datetime | None = None) -> Outcome:
+        """Hard-delete what the room produced; sockets are told the room closed; the actor then ends."""
+        room = await self._require()
+        moment = now or _now()
+        entries = self._outbox.append(
+            [("room-closed", {"reason": "destroyed", "roomId": room.id})], int(moment.timestamp() * 1000)
+        )
+        assert self._writer is not None  # noqa: S101 - set by _ready
+        assert self._mongo is not None  # noqa: S101 - set by _ready
+        await self._writer.durable(self._outbox.last_seq - 1)
+        await RoomRepository(self._mongo).delete(room.id)
+        await SessionRepository(self._mongo).delete_for_room(room.id)
+        self._retire_later()
+        return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
+
+    async def _require(self) -> Room:
+        await self._ready()
+        if self._room is None:
+            raise NotFound(ErrorCode.ROOM_NOT_FOUND, "Room not found")
+        return self._room
+
+    async def _commit(self, room: Room, events: list[tuple[str, dict[str, Any]]], now: datetime) -> Outcome:
+        """Publish events in order, hand the state to the writer, return once durable."""
+        assert self._writer is not None  # noqa: S101 - set by _ready
+        self._room = room
+        entries = self._outbox.append(events, int(now.timestamp() * 1000))
+        seq = self._outbox.last_seq
+        self._writer.submit(seq, room, entries)
+        await self._writer.durable(seq)
+        return Outcome(room=room, events=entries, seq=seq)
+
+    def _start_ticker(self) -> None:
+        if self._ticker is None or self._ticker.done():
+            self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
+
+    async def _tick_loop(self) -> None:
+        while not self._retired:
+            await asyncio.sleep(TICK_S)
+            with contextlib.suppress(Exception):
+                await self._tick()
+
+    async def _tick(self) -> None:
+        room = self._room
+        if room is None or room.status is RoomStatus.FINISHED:
+            return
+        now = _now()
+        idle_s = (now - self._last_presence).total_seconds()
+        if not self.connected_users() and idle_s >= self._runtime.idle_finish_s:
+            await self.finish("system", "idle", now)
+            return
+        ticked, events = apply(room, c.Tick(), now)
+        if events:
+            await self._commit(ticked, [(e.type, e.payload()) for e in events], now)
+
+    def _retire_later(self) -> None:
+        """A finished or destroyed room's actor ends after subscribers had time to read the last events."""
+        if self._retired:
+            return
+        self._retired = True
+        asyncio.get_running_loop().call_later(5.0, _exit_actor, self._room_id)
+
+
+def _exit_actor(room_id: str) -> None:
+    from actors import deploy
+
+    deploy.kill_named("room", room_id)

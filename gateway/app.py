@@ -7,19 +7,26 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from actors import deploy
 from actors.clients import PoolClient
+from actors.room import RoomRuntime
+from engine.room.state import Room
 from engine.rules import AVATAR_MAX_BYTES
 from gateway import errors, openapi
 from gateway.middleware import BodyGuard, RequestContext
-from gateway.routers import auth, blobs, bookmarks, health, problems, users
+from gateway.room_service import RoomService
+from gateway.routers import auth, blobs, bookmarks, health, problems, room_control, room_members, rooms, users
 from gateway.seeding import seed_bank
 from gateway.services import Clock, Services, build_services, utc_now
 from gateway.settings import Config
+from gateway.ws import endpoint as ws_endpoint
+from gateway.ws.endpoint import room_state
+from gateway.ws.feed import FeedHub
 from storage.client import connect, ensure_indexes
 
 API_PREFIX = "/api"
@@ -33,10 +40,15 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
         mongo = connect(config.mongodb_uri, s.mongodb_database, pool_size=s.mongodb_pool_size)
         await ensure_indexes(mongo)
         services = build_services(config, mongo, clock)
+        runtime = RoomRuntime(
+            mongo_uri=config.mongodb_uri, database=s.mongodb_database, idle_finish_s=s.room_idle_finish_s
+        )
         if with_ray:
             await asyncio.to_thread(deploy.connect, s.ray_address)
-            services.room_pool = PoolClient("room", s.room_pool_idle)
+            services.room_pool = PoolClient("room", s.room_pool_idle, (runtime,))
         app.state.services = services
+        app.state.rooms = RoomService.build(services, runtime)
+        app.state.hub = FeedHub(app.state.rooms, lambda room: _state_view(room))
         seeding = asyncio.create_task(_seed_in_background(services)) if s.seed_on_start else None
         try:
             yield
@@ -45,9 +57,14 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
                 seeding.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await seeding
+            await app.state.hub.close()
             await mongo.close()
 
     return lifespan
+
+
+async def _state_view(room: Room) -> dict[str, Any]:
+    return room_state(room)
 
 
 async def _seed_in_background(services: Services) -> None:
@@ -72,9 +89,20 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
     errors.install(app)
     openapi.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth.router, bookmarks.router, users.router, problems.router, health.router, blobs.router):
+    for router in (
+        auth.router,
+        bookmarks.router,
+        users.router,
+        problems.router,
+        health.router,
+        blobs.router,
+        room_members.router,
+        rooms.router,
+        room_control.router,
+    ):
         api.include_router(router)
     app.include_router(api)
+    app.include_router(ws_endpoint.router)
     app.add_middleware(
         BodyGuard, max_body_bytes=config.settings.max_body_bytes, raw_max_body_bytes=AVATAR_MAX_BYTES + 1024
     )

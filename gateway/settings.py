@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     room_pool_idle: int = 4
     seed_on_start: bool = True
+    room_idle_finish_s: int = 600
     smtp_url: str | None = None
     mail_from: str = "SynCode <no-reply@syncode.local>"
     ai_daily_limit: int = 100

@@ -98,6 +98,20 @@ INDEXES: dict[str, list[IndexModel]] = {
     "problem_tests": [IndexModel([("problemId", ASCENDING), ("index", ASCENDING)], name="problem")],
     "problem_attempts": [IndexModel([("userId", ASCENDING), ("problemId", ASCENDING)], name="user")],
     "bookmarks": [IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user")],
+    "rooms": [
+        IndexModel(
+            [("code", ASCENDING)],
+            unique=True,
+            name="code_unique",
+            partialFilterExpression={"code": {"$type": "string"}},
+        ),
+        IndexModel([("participantIds", ASCENDING), ("createdAt", DESCENDING)], name="participant"),
+        IndexModel(
+            [("isPrivate", ASCENDING), ("status", ASCENDING), ("createdAt", DESCENDING)], name="public"
+        ),
+        IndexModel([("problemId", ASCENDING), ("status", ASCENDING)], name="problem"),
+    ],
+    "room_events": [IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], name="room_seq")],
     "sessions": [
         IndexModel([("participantIds", ASCENDING), ("finishedAt", DESCENDING)], name="participant"),
     ],

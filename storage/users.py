@@ -73,6 +73,9 @@ class UserRepository:
         doc = await self._users.find_one({"_id": user_id})
         return _to_user(doc) if doc else None
 
+    async def get_many(self, user_ids: list[str]) -> dict[str, User]:
+        return {d["_id"]: _to_user(d) async for d in self._users.find({"_id": {"$in": user_ids}})}
+
     async def find_active_by_email(self, email: str) -> User | None:
         doc = await self._users.find_one({"emailKey": email, "active": True})
         return _to_user(doc) if doc else None

@@ -59,9 +59,10 @@ def apply(room: Room, command: cmd.Command, now: datetime) -> tuple[Room, list[E
         raise ValueError("now must be an aware datetime")
     handled, events = HANDLERS[type(command)](room, command, now)
     settled, cancelled = settle_swap(handled, now, command.actor_id)
+    events = [*events, *cancelled]
     if settled == room:
-        return room, []
-    return replace(settled, updated_at=now), [*events, *cancelled]
+        return room, events
+    return replace(settled, updated_at=now), events
 
 
 def join_result(

@@ -1,0 +1,1 @@
+"""The room websocket: authentication, per-room fan-out, close codes."""

@@ -1,0 +1,134 @@
+"""`WS /ws/rooms/{roomId}?token=<collab token>`: authenticate, admit, register with the room feed, relay.
+
+Two client styles work: stock clients start at once (the join is implicit in the token) and the
+reference's clients send `{"type":"join","data":{"roomId":...}}` first; both get `room-state`. Close codes:
+4001 bad token or join payload, 4004 unknown room, 4007 not admitted (removed, not a participant,
+finished), 4009 replaced by a newer socket of the same user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from engine.errors import DomainError
+from engine.room.state import Room
+from engine.room.status import RoomStatus
+from gateway.room_service import RoomService
+from gateway.services import Services
+from gateway.ws import codes
+from gateway.ws.feed import FeedHub
+from gateway.ws.subscriber import Subscriber
+
+router = APIRouter()
+MAX_TEXT_FRAME = 64 * 1024
+
+
+def room_state(room: Room) -> dict[str, Any]:
+    return {
+        "phase": room.status.value,
+        "editorLocked": room.editor_locked,
+        "language": room.language,
+        "problemId": room.problem_id,
+        "hostId": room.host_id,
+    }
+
+
+def _admission(room: Room, user_id: str) -> str | None:
+    """Why this user may not hold a socket in this room, or None."""
+    member = room.participant(user_id)
+    if member is None:
+        return "not-participant"
+    if member.removed_at is not None:
+        return "participant-removed"
+    if room.status is RoomStatus.FINISHED:
+        return "room-finished"
+    return None
+
+
+async def _authenticate(ws: WebSocket, services: Services, room_id: str) -> tuple[str, str] | None:
+    token = (
+        ws.query_params.get("token") or ws.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    )
+    try:
+        claims = services.tokens.verify("collab", token, services.now())
+    except DomainError:
+        await ws.close(codes.UNAUTHORIZED, "Unauthorized")
+        return None
+    if claims.extra.get("roomId") != room_id:
+        await ws.close(codes.UNAUTHORIZED, "Room ID mismatch")
+        return None
+    return claims.sub, str(claims.extra.get("role", "observer"))
+
+
+@router.websocket("/ws/rooms/{room_id}")
+async def room_socket(ws: WebSocket, room_id: str) -> None:
+    services: Services = ws.app.state.services
+    rooms: RoomService = ws.app.state.rooms
+    hub: FeedHub = ws.app.state.hub
+    await ws.accept()
+    identity = await _authenticate(ws, services, room_id)
+    if identity is None:
+        return
+    user_id, role = identity
+    try:
+        outcome = await rooms.client.call(room_id, "state")
+    except Exception:  # noqa: BLE001 - any failure to find the room is 4004
+        await ws.close(codes.ROOM_NOT_FOUND, "Room not found")
+        return
+    reason = _admission(outcome.room, user_id)
+    if reason is not None:
+        await ws.close(codes.FORBIDDEN, reason)
+        return
+    subscriber = Subscriber(socket=ws, user_id=user_id, role=role)
+    subscriber.start()
+    hub.join(room_id, subscriber, outcome.seq)
+    subscriber.send_event("room-state", room_state(outcome.room), int(time.time() * 1000), outcome.seq)
+    await rooms.client.call(room_id, "connected", user_id)
+    try:
+        await _receive(ws, subscriber, room_id, rooms)
+    finally:
+        hub.leave(room_id, subscriber)
+        with contextlib.suppress(Exception):  # the room may be gone; presence then no longer matters
+            await rooms.client.call(room_id, "disconnected", user_id, services.now())
+
+
+async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: RoomService) -> None:
+    while not subscriber.closed:
+        try:
+            message = await ws.receive()
+        except WebSocketDisconnect:
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text")
+        if text is not None:
+            await _on_text(subscriber, room_id, rooms, text)
+
+
+async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, text: str) -> None:
+    if len(text) > MAX_TEXT_FRAME:
+        subscriber.close(codes.UNAUTHORIZED, "Frame too large")
+        return
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        subscriber.send_event("error", {"message": "Malformed JSON frame"}, int(time.time() * 1000))
+        return
+    kind = frame.get("type") if isinstance(frame, dict) else None
+    if kind == "join":
+        data = frame.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("roomId"), str):
+            subscriber.close(codes.UNAUTHORIZED, "Invalid join payload")
+        elif data["roomId"] != room_id:
+            subscriber.close(codes.UNAUTHORIZED, "Room ID mismatch")
+        else:
+            subscriber.send_event(
+                "room-state", room_state(await rooms.state(room_id)), int(time.time() * 1000)
+            )
+    elif kind == "ping":
+        subscriber.send_event("pong", {}, int(time.time() * 1000))

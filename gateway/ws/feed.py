@@ -1,0 +1,160 @@
+"""Per-room fan-out inside one gateway process: one subscription per room, many local sockets.
+
+A RoomFeed long-polls its room actor (`wait_events(after_seq)`), never one call per socket per message,
+and copies each event into every local subscriber's bounded queue. When the actor restarts or the feed
+falls behind the actor's retained outbox, every socket gets a `resync` event with the full room state.
+The feed ends when its last socket leaves (the hub owns and cancels it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from actors.clients import RoomActorGone
+from actors.outbox import Batch
+from engine.errors import DomainError, NotFound
+from engine.room.state import Room
+from engine.room.status import RoomStatus
+from gateway.room_service import RoomService
+from gateway.ws import codes
+from gateway.ws.subscriber import Subscriber
+
+log = logging.getLogger(__name__)
+POLL_S = 20.0
+RETRY_S = 0.5
+StateView = Callable[[Room], Awaitable[dict[str, Any]]]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(eq=False)
+class RoomFeed:
+    room_id: str
+    rooms: RoomService
+    state_view: StateView
+    seq: int = 0
+    subscribers: dict[str, Subscriber] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None
+
+    def add(self, subscriber: Subscriber) -> None:
+        """Register a socket; an older socket of the same user is replaced (closed with 4009)."""
+        old = self.subscribers.get(subscriber.user_id)
+        if old is not None and old is not subscriber:
+            old.close(codes.ALREADY_CONNECTED, "Replaced by new connection")
+        self.subscribers[subscriber.user_id] = subscriber
+
+    def remove(self, subscriber: Subscriber) -> None:
+        if self.subscribers.get(subscriber.user_id) is subscriber:
+            del self.subscribers[subscriber.user_id]
+
+    def broadcast(
+        self, kind: str, data: dict[str, Any], seq: int | None = None, exclude: str | None = None
+    ) -> None:
+        stamp = _now_ms()
+        for sub in list(self.subscribers.values()):
+            if sub.user_id != exclude:
+                sub.send_event(kind, data, stamp, seq)
+
+    async def run(self) -> None:
+        recovering = False
+        while self.subscribers:
+            try:
+                batch: Batch = await self.rooms.client.call(
+                    self.room_id, "wait_events", self.seq, POLL_S, timeout_s=POLL_S + 15
+                )
+            except RoomActorGone:
+                await self._ended()
+                return
+            except DomainError:
+                recovering = True
+                await asyncio.sleep(RETRY_S)
+                continue
+            if batch.resync or recovering:
+                await self._resync(batch.last_seq)
+                recovering = False
+                continue
+            self._deliver(batch)
+
+    def _deliver(self, batch: Batch) -> None:
+        for entry in batch.entries:
+            self.broadcast(entry.type, entry.data, entry.seq)
+            self._side_effects(entry.type, entry.data)
+        self.seq = batch.last_seq
+
+    def _side_effects(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "participant-removed":
+            sub = self.subscribers.pop(str(data.get("userId")), None)
+            if sub is not None:
+                sub.close(codes.KICKED, "Removed by host")
+        elif kind == "room-closed":
+            code = codes.ROOM_CLOSED if data.get("reason") == "destroyed" else codes.NORMAL
+            for sub in list(self.subscribers.values()):
+                sub.close(code, f"Room closed: {data.get('reason', '')}")
+            self.subscribers.clear()
+
+    async def _resync(self, last_seq: int) -> None:
+        try:
+            room = await self.rooms.state(self.room_id)
+        except DomainError:
+            await asyncio.sleep(RETRY_S)
+            return
+        self.seq = last_seq
+        self.broadcast("resync", await self.state_view(room))
+
+    async def _ended(self) -> None:
+        """The actor is gone: the room was destroyed (not stored) or finished."""
+        try:
+            room = await self.rooms.state(self.room_id)
+        except NotFound:
+            self._side_effects("room-closed", {"reason": "destroyed"})
+            return
+        except DomainError:
+            return
+        if room.status is RoomStatus.FINISHED:
+            self.broadcast("room-state", await self.state_view(room))
+            self._side_effects("room-closed", {"reason": "finished"})
+
+
+@dataclass
+class FeedHub:
+    """The gateway's feeds, one per room with local sockets."""
+
+    rooms: RoomService
+    state_view: StateView
+    feeds: dict[str, RoomFeed] = field(default_factory=dict)
+
+    def join(self, room_id: str, subscriber: Subscriber, seq: int) -> RoomFeed:
+        feed = self.feeds.get(room_id)
+        if feed is None or feed.task is None or feed.task.done():
+            feed = RoomFeed(room_id=room_id, rooms=self.rooms, state_view=self.state_view, seq=seq)
+            self.feeds[room_id] = feed
+            feed.add(subscriber)
+            feed.task = asyncio.get_running_loop().create_task(feed.run())
+        else:
+            feed.add(subscriber)
+        return feed
+
+    def leave(self, room_id: str, subscriber: Subscriber) -> None:
+        feed = self.feeds.get(room_id)
+        if feed is None:
+            return
+        feed.remove(subscriber)
+        if not feed.subscribers and feed.task is not None:
+            feed.task.cancel()
+            self.feeds.pop(room_id, None)
+
+    async def close(self) -> None:
+        for feed in list(self.feeds.values()):
+            if feed.task is not None:
+                feed.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await feed.task
+        self.feeds.clear()
