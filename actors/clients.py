@@ -16,10 +16,21 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT_S = 30.0
 
 
+async def bounded(reply: Awaitable[T], timeout_s: float) -> T:
+    """Await a Ray reply for at most `timeout_s`. Unlike `asyncio.wait_for`, a timed-out reply is
+    abandoned without waiting for its cancellation (a call stuck on a crashed actor may never settle)."""
+    future = asyncio.ensure_future(reply)
+    done, _ = await asyncio.wait({future}, timeout=timeout_s)
+    if not done:
+        future.cancel()
+        raise TimeoutError
+    return future.result()
+
+
 async def call(reply: Awaitable[T], timeout_s: float = DEFAULT_TIMEOUT_S) -> T:
     """Await an actor reply; a dead actor or a timeout becomes 503 SERVICE_UNAVAILABLE."""
     try:
-        return await asyncio.wait_for(reply, timeout_s)
+        return await bounded(reply, timeout_s)
     except (RayActorError, RayError, TimeoutError) as exc:
         raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Actor unavailable") from exc
 
@@ -75,10 +86,12 @@ class RoomClient:
             if handle is None:
                 raise RoomActorGone(room_id)
             try:
-                return await asyncio.wait_for(getattr(handle, method).remote(*args), timeout_s)
-            except ActorDiedError as exc:
-                raise RoomActorGone(room_id) from exc
-            except ActorUnavailableError as exc:
+                return await bounded(getattr(handle, method).remote(*args), timeout_s)
+            except (ActorDiedError, ActorUnavailableError) as exc:
+                # A restartable actor that crashed fails its in-flight calls but keeps its name while Ray
+                # restarts it; only an actor whose name is gone has really ended.
+                if deploy.get_named("room", room_id) is None:
+                    raise RoomActorGone(room_id) from exc
                 if loop.time() > deadline:
                     raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room is recovering; retry") from exc
             except TimeoutError as exc:

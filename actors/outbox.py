@@ -29,6 +29,8 @@ class Batch:
     entries: list[Entry]
     resync: bool
     last_seq: int
+    epoch: str = ""
+    """Which incarnation of the actor answered: a change means it restarted (subscribers resync)."""
 
 
 class Outbox:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,6 +60,7 @@ class Outcome:
     room: Room
     events: list[Entry]
     seq: int
+    epoch: str = ""
 
 
 def _now() -> datetime:
@@ -79,9 +81,14 @@ class RoomActor:
         self._last_presence = _now()
         self._ticker: asyncio.Task[None] | None = None
         self._retired = False
+        self._epoch = str(uuid.uuid4())
 
     async def ping(self) -> str:
         return self._room_id
+
+    async def pid(self) -> int:
+        """The actor's process id (operators and the crash-recovery tests use it)."""
+        return os.getpid()
 
     async def _ready(self) -> None:
         if self._loaded:
@@ -153,11 +160,11 @@ class RoomActor:
 
     async def state(self) -> Outcome:
         room = await self._require()
-        return Outcome(room=room, events=[], seq=self._outbox.last_seq)
+        return Outcome(room=room, events=[], seq=self._outbox.last_seq, epoch=self._epoch)
 
     async def wait_events(self, after_seq: int, timeout_s: float) -> Batch:
         await self._ready()
-        return await self._outbox.wait_after(after_seq, timeout_s)
+        return replace(await self._outbox.wait_after(after_seq, timeout_s), epoch=self._epoch)
 
     async def connected(self, user_id: str) -> None:
         await self._ready()

@@ -13,12 +13,14 @@ RUN_DIR = ROOT / ".data" / f"test-{os.getpid()}"
 os.environ.update(ray_auth_env(RUN_DIR))
 os.environ.setdefault("RAY_TMPDIR", str(ROOT / ".data" / "ray-test"))
 
+import asyncio  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
+import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from gateway.app import create_app  # noqa: E402
@@ -99,3 +101,22 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=(ip, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+async def live_url(app: FastAPI) -> AsyncIterator[str]:
+    """The session's app served by a real uvicorn on a free port (its lifespan already runs)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, lifespan="off", log_config=None, ws_max_size=1024 * 1024
+        )
+    )
+    task = asyncio.get_running_loop().create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)  # bounded-poll: uvicorn offers no start event
+        if task.done():
+            task.result()
+    yield f"127.0.0.1:{port}"
+    server.should_exit = True
+    await task

@@ -131,6 +131,8 @@ class PhaseChanged:
 
     def payload(self) -> dict[str, object]:
         return {
+            "phase": self.current.value,
+            "previousPhase": self.previous.value,
             "previous": self.previous.value,
             "current": self.current.value,
             "at": iso_z(self.at),
@@ -163,7 +165,13 @@ class EditorLockChanged:
     at: datetime
 
     def payload(self) -> dict[str, object]:
-        return {"editorLocked": self.locked, "by": self.by, "at": iso_z(self.at)}
+        return {
+            "locked": self.locked,
+            "lockedBy": self.by if self.locked else None,
+            "editorLocked": self.locked,
+            "by": self.by,
+            "at": iso_z(self.at),
+        }
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,13 @@ class LanguageChanged:
     at: datetime
 
     def payload(self) -> dict[str, object]:
-        return {"previous": self.previous, "language": self.language, "by": self.by, "at": iso_z(self.at)}
+        return {
+            "previous": self.previous,
+            "language": self.language,
+            "changedBy": self.by,
+            "by": self.by,
+            "at": iso_z(self.at),
+        }
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
         return
     subscriber = Subscriber(socket=ws, user_id=user_id, role=role)
     subscriber.start()
-    hub.join(room_id, subscriber, outcome.seq)
+    hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
     subscriber.send_event("room-state", room_state(outcome.room), int(time.time() * 1000), outcome.seq)
     await rooms.client.call(room_id, "connected", user_id)
     try:

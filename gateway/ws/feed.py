@@ -26,9 +26,16 @@ from gateway.ws import codes
 from gateway.ws.subscriber import Subscriber
 
 log = logging.getLogger(__name__)
-POLL_S = 20.0
+POLL_S = 10.0
 RETRY_S = 0.5
 StateView = Callable[[Room], Awaitable[dict[str, Any]]]
+STATE_EVENTS: dict[str, dict[str, str]] = {
+    "phase-change": {"phase": "phase"},
+    "editor-lock": {"locked": "editorLocked"},
+    "language-change": {"language": "language"},
+    "problem-change": {"problemId": "problemId"},
+}
+"""Events after which every socket also gets a fresh `room-state` (as the reference does)."""
 
 
 def _now_ms() -> int:
@@ -43,6 +50,8 @@ class RoomFeed:
     seq: int = 0
     subscribers: dict[str, Subscriber] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+    epoch: str = ""
 
     def add(self, subscriber: Subscriber) -> None:
         """Register a socket; an older socket of the same user is replaced (closed with 4009)."""
@@ -71,13 +80,24 @@ class RoomFeed:
                     self.room_id, "wait_events", self.seq, POLL_S, timeout_s=POLL_S + 15
                 )
             except RoomActorGone:
-                await self._ended()
-                return
-            except DomainError:
+                log.warning("room actor gone", extra={"room_id": self.room_id})
+                if await self._ended():
+                    return
+                recovering = True
+                continue
+            except DomainError as exc:
+                log.warning("room feed interrupted", extra={"room_id": self.room_id, "error": str(exc)})
                 recovering = True
                 await asyncio.sleep(RETRY_S)
                 continue
-            if batch.resync or recovering:
+            except Exception:
+                log.exception("room feed failed", extra={"room_id": self.room_id})
+                recovering = True
+                await asyncio.sleep(RETRY_S)
+                continue
+            restarted = bool(self.epoch) and batch.epoch != self.epoch
+            self.epoch = batch.epoch
+            if batch.resync or recovering or restarted:
                 await self._resync(batch.last_seq)
                 recovering = False
                 continue
@@ -90,6 +110,11 @@ class RoomFeed:
         self.seq = batch.last_seq
 
     def _side_effects(self, kind: str, data: dict[str, Any]) -> None:
+        if kind in STATE_EVENTS:
+            self.state.update(
+                {key: data[source] for source, key in STATE_EVENTS[kind].items() if source in data}
+            )
+            self.broadcast("room-state", dict(self.state))
         if kind == "participant-removed":
             sub = self.subscribers.pop(str(data.get("userId")), None)
             if sub is not None:
@@ -107,20 +132,25 @@ class RoomFeed:
             await asyncio.sleep(RETRY_S)
             return
         self.seq = last_seq
-        self.broadcast("resync", await self.state_view(room))
+        self.state = await self.state_view(room)
+        self.broadcast("resync", dict(self.state))
 
-    async def _ended(self) -> None:
-        """The actor is gone: the room was destroyed (not stored) or finished."""
+    async def _ended(self) -> bool:
+        """The actor is gone: True when the room is over (destroyed or finished; sockets are closed),
+        False when it is live (reading its state has brought the actor back)."""
         try:
             room = await self.rooms.state(self.room_id)
         except NotFound:
             self._side_effects("room-closed", {"reason": "destroyed"})
-            return
+            return True
         except DomainError:
-            return
+            await asyncio.sleep(RETRY_S)
+            return False
         if room.status is RoomStatus.FINISHED:
             self.broadcast("room-state", await self.state_view(room))
             self._side_effects("room-closed", {"reason": "finished"})
+            return True
+        return False
 
 
 @dataclass
@@ -131,10 +161,19 @@ class FeedHub:
     state_view: StateView
     feeds: dict[str, RoomFeed] = field(default_factory=dict)
 
-    def join(self, room_id: str, subscriber: Subscriber, seq: int) -> RoomFeed:
+    def join(
+        self, room_id: str, subscriber: Subscriber, seq: int, state: dict[str, Any], epoch: str
+    ) -> RoomFeed:
         feed = self.feeds.get(room_id)
         if feed is None or feed.task is None or feed.task.done():
-            feed = RoomFeed(room_id=room_id, rooms=self.rooms, state_view=self.state_view, seq=seq)
+            feed = RoomFeed(
+                room_id=room_id,
+                rooms=self.rooms,
+                state_view=self.state_view,
+                seq=seq,
+                state=state,
+                epoch=epoch,
+            )
             self.feeds[room_id] = feed
             feed.add(subscriber)
             feed.task = asyncio.get_running_loop().create_task(feed.run())

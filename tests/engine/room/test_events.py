@@ -74,7 +74,14 @@ SAMPLES: list[tuple[Event, str, dict[str, object]]] = [
     (
         PhaseChanged(RoomStatus.WARMUP, RoomStatus.CODING, T0, HOST),
         "phase-change",
-        {"previous": "warmup", "current": "coding", "at": STAMP, "by": HOST},
+        {
+            "phase": "coding",
+            "previousPhase": "warmup",
+            "previous": "warmup",
+            "current": "coding",
+            "at": STAMP,
+            "by": HOST,
+        },
     ),
     (
         SessionStarted("s-1", (Participant(HOST, RoomRole.INTERVIEWER, T0),), T0),
@@ -85,11 +92,15 @@ SAMPLES: list[tuple[Event, str, dict[str, object]]] = [
             "at": STAMP,
         },
     ),
-    (EditorLockChanged(True, HOST, T0), "editor-lock", {"editorLocked": True, "by": HOST, "at": STAMP}),
+    (
+        EditorLockChanged(True, HOST, T0),
+        "editor-lock",
+        {"locked": True, "lockedBy": HOST, "editorLocked": True, "by": HOST, "at": STAMP},
+    ),
     (
         LanguageChanged(None, "go", HOST, T0),
         "language-change",
-        {"previous": None, "language": "go", "by": HOST, "at": STAMP},
+        {"previous": None, "language": "go", "changedBy": HOST, "by": HOST, "at": STAMP},
     ),
     (
         ProblemChanged("p-1", "p-2", HOST, T0),
