@@ -92,3 +92,9 @@ def pool(kind: str, target_idle: int, spawn_args: tuple[Any, ...] = (), probe_in
         )
         .remote(kind, target_idle, spawn_pooled, kill_named, probe_interval_s, spawn_args)
     )
+
+
+def cluster_address() -> str:
+    """The GCS address of the connected cluster (what another gateway sets as RAY_ADDRESS)."""
+    address: str = ray.get_runtime_context().gcs_address
+    return address

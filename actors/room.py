@@ -63,8 +63,13 @@ class Outcome:
     epoch: str = ""
 
 
+def _ms(moment: datetime) -> datetime:
+    """MongoDB keeps milliseconds: the live state uses the same precision, so a reload is identical."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return _ms(datetime.now(UTC))
 
 
 class RoomActor:
@@ -126,7 +131,7 @@ class RoomActor:
         await self._ready()
         if self._room is not None:
             raise Conflict(ErrorCode.ROOM_ALREADY_JOINED, "Room already created")
-        moment = now or _now()
+        moment = _ms(now) if now else _now()
         room = new_room(
             self._room_id,
             spec.code,
@@ -146,7 +151,7 @@ class RoomActor:
     async def execute(self, command: Any, now: datetime | None = None) -> Outcome:
         """Apply one command (after letting time pass: swap expiry, max duration) and persist it."""
         room = await self._require()
-        moment = now or _now()
+        moment = _ms(now) if now else _now()
         if isinstance(command, c.Transition) and command.session_id is None:
             command = c.Transition(command.actor_id, command.target, str(uuid.uuid4()))
         ticked, tick_events = apply(room, c.Tick(), moment)
@@ -193,7 +198,7 @@ class RoomActor:
     async def destroy(self, now: datetime | None = None) -> Outcome:
         """Hard-delete what the room produced; sockets are told the room closed; the actor then ends."""
         room = await self._require()
-        moment = now or _now()
+        moment = _ms(now) if now else _now()
         entries = self._outbox.append(
             [("room-closed", {"reason": "destroyed", "roomId": room.id})], int(moment.timestamp() * 1000)
         )

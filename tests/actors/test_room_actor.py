@@ -1,0 +1,79 @@
+"""RoomActor as a plain object (no Ray): create, reload after a restart, idle finish, force-close."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from actors.room import CreateSpec, RoomActor, RoomRuntime
+from engine.room import Join, RoomMode, RoomStatus
+from engine.room.state import RoomSettings
+from gateway.room_admin import force_close
+from gateway.services import Services
+from tests.gateway.rooms_support import create_room
+from tests.support import register
+
+pytestmark = pytest.mark.anyio
+
+
+def _spec(host: str) -> CreateSpec:
+    return CreateSpec(
+        code="ABCDEF"[: 6 - 2] + uuid.uuid4().hex[:2].upper(),
+        mode=RoomMode.PEER,
+        host_id=host,
+        settings=RoomSettings(name="plain", is_private=False),
+        problem_id=None,
+        language="python",
+    )
+
+
+async def test_actor_persists_and_a_restarted_actor_reloads(services: Services) -> None:
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    room_id, host, guest = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    first = RoomActor(room_id, runtime)
+    await first.create(_spec(host))
+    joined = await first.execute(Join(guest))
+    assert [e.type for e in joined.events] == ["participant-joined"]
+    reborn = RoomActor(room_id, runtime)
+    reloaded = await reborn.state()
+    assert reloaded.room == joined.room
+    assert reloaded.seq == joined.seq
+    events = await services.mongo.db["room_events"].find({"roomId": room_id}).sort("seq", 1).to_list()
+    assert [e["seq"] for e in events] == list(range(1, joined.seq + 1))
+
+
+async def test_idle_room_finishes_itself(services: Services) -> None:
+    runtime = RoomRuntime(
+        services.config.mongodb_uri, services.config.settings.mongodb_database, idle_finish_s=0
+    )
+    actor = RoomActor(str(uuid.uuid4()), runtime)
+    await actor.create(_spec(str(uuid.uuid4())))
+    await actor.connected("someone")
+    await actor._tick()
+    assert (await actor.state()).room.status is RoomStatus.WAITING
+    await actor.disconnected("someone")
+    await actor._tick()
+    finished = await actor.state()
+    assert finished.room.status is RoomStatus.FINISHED
+    assert any(e.type == "room-closed" for e in (await actor.wait_events(0, 0.01)).entries)
+
+
+async def test_force_close_uses_the_finish_path_and_audits(
+    app: FastAPI, client: httpx.AsyncClient, services: Services
+) -> None:
+    host = await register(client)
+    room = await create_room(client, host)
+    admin_id = str(uuid.uuid4())
+    outcome = await force_close(
+        services, app.state.rooms, room["roomId"], admin_id, "abuse report", "10.0.0.1"
+    )
+    assert outcome.room.status is RoomStatus.FINISHED
+    entries = await services.audit.for_target("room", room["roomId"])
+    assert [(e.action, e.actor_id, e.metadata) for e in entries] == [
+        ("admin.room.force_close", admin_id, {"reason": "abuse report"})
+    ]
+    detail = await client.get(f"/api/rooms/{room['roomId']}", headers=host.headers)
+    assert detail.json()["status"] == "finished"
