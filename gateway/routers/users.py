@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 
 from engine.errors import ErrorCode, NotFound
 from engine.rules import AVATAR_MAX_BYTES, AVATAR_UPLOAD_URL_TTL_S
@@ -15,6 +15,8 @@ from gateway import accounts
 from gateway.blobs import signed_url
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.quotas import user_quotas
+from gateway.room_service import RoomService
+from gateway.room_views import collab_token, collab_url, room_summary
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.users import (
     ActiveRoomResponse,
@@ -103,9 +105,24 @@ async def quotas(user: UserDep, services: ServicesDep) -> UserQuotas:
 
 
 @router.get("/me/active-room", summary="Get current active room (for reconnection)")
-async def active_room(user: UserDep, services: ServicesDep) -> ActiveRoomResponse:
+async def active_room(user: UserDep, services: ServicesDep, request: Request) -> ActiveRoomResponse:
+    """The live room the caller is active in (most recently updated), with what a client needs to
+    reconnect: a fresh collab token and the websocket URL."""
     room_id = await services.history.active_room_id(user.id)
-    return ActiveRoomResponse(room={"id": room_id} if room_id else None)
+    if room_id is None:
+        return ActiveRoomResponse(room=None)
+    rooms: RoomService = request.app.state.rooms
+    try:
+        room = await rooms.state(room_id)
+    except NotFound:
+        return ActiveRoomResponse(room=None)
+    summary = room_summary(room, user.id, None).model_dump(mode="json")
+    summary |= {
+        "id": room.id,
+        "collabToken": collab_token(services, room, user.id),
+        "collabUrl": collab_url(services, room.id),
+    }
+    return ActiveRoomResponse(room=summary)
 
 
 @router.get("/me/stats", summary="Get time-series training statistics")

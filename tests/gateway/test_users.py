@@ -12,6 +12,7 @@ import pytest
 from engine.errors import RateLimited
 from gateway.quotas import QuotaKind, consume
 from gateway.services import Services
+from tests.gateway.rooms_support import create_room
 from tests.support import AdjustableClock, register
 
 pytestmark = pytest.mark.anyio
@@ -207,18 +208,15 @@ async def test_active_room_and_weaknesses_read_real_collections(
     account = await register(client)
     empty = await client.get("/api/users/me/active-room", headers=account.headers)
     assert empty.json() == {"room": None}
-    room_id = str(uuid.uuid4())
-    await services.mongo.db["rooms"].insert_one(
-        {
-            "_id": room_id,
-            "activeParticipantIds": [account.id],
-            "status": "coding",
-            "updatedAt": services.now(),
-        }
+    created = await create_room(client, account)
+    active = (await client.get("/api/users/me/active-room", headers=account.headers)).json()["room"]
+    assert active["id"] == active["roomId"] == created["roomId"]
+    assert active["myRole"] == "interviewer"
+    assert active["collabUrl"].endswith(f"/ws/rooms/{created['roomId']}")
+    assert (
+        services.tokens.verify("collab", active["collabToken"], services.now()).extra["roomId"]
+        == active["id"]
     )
-    assert (await client.get("/api/users/me/active-room", headers=account.headers)).json()["room"][
-        "id"
-    ] == room_id
     assert (await client.get("/api/users/me/weaknesses", headers=account.headers)).json() == {"data": []}
     await services.mongo.db["weaknesses"].insert_one(
         {
