@@ -7,7 +7,7 @@ NODE_DIR := .data/node
 
 .PHONY: bootstrap run test lint bench clean
 
-bootstrap: $(VENV)/.installed $(DBVENV)/.installed $(NODE_DIR)/.installed
+bootstrap: $(VENV)/.installed $(DBVENV)/.installed $(NODE_DIR)/.installed .data/collab-node/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ $(DBVENV)/.installed:
 $(NODE_DIR)/.installed:
 	mkdir -p $(NODE_DIR)
 	npm install --prefix $(NODE_DIR) --silent --no-audit --no-fund typescript@5 @types/node@20
+	touch $@
+
+# Stock Yjs clients (y-websocket WebsocketProvider) for tests/collab/node/*.js: NODE_PATH=.data/collab-node/node_modules
+.data/collab-node/.installed: tests/collab/node/package.json
+	mkdir -p .data/collab-node
+	cp tests/collab/node/package.json .data/collab-node/package.json
+	npm install --prefix .data/collab-node --silent --no-audit --no-fund
 	touch $@
 
 run: bootstrap

@@ -11,27 +11,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from actors.collab import RoomDocument
 from actors.outbox import Batch, Entry, Outbox
 from actors.writer import Writer
+from engine.collab.document import lines_of_code
 from engine.errors import Conflict, ErrorCode, NotFound
 from engine.room import commands as c
 from engine.room.aggregate import apply
+from engine.room.roles import RoomRole
 from engine.room.state import Room, RoomSettings, new_room
 from engine.room.status import RoomStatus
 from storage.client import Mongo, connect
+from storage.documents import DocumentStore
 from storage.rooms import RoomRepository, events_as_docs
 from storage.sessions import SessionRepository
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
+PERIODIC_SNAPSHOT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class CreateSpec:
     settings: RoomSettings
     problem_id: str | None
     language: str | None
+    starter: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,9 @@ class RoomActor:
         self._ticker: asyncio.Task[None] | None = None
         self._retired = False
         self._epoch = str(uuid.uuid4())
+        self._document: RoomDocument | None = None
+        self._snapshot_digest = ""
+        self._last_periodic = 0.0
 
     async def ping(self) -> str:
         return self._room_id
@@ -108,6 +119,8 @@ class RoomActor:
                 self._room, seq = loaded
             self._outbox = Outbox(last_seq=seq)
             self._writer = Writer(self._persist, durable_seq=seq)
+            self._document = RoomDocument(self._room_id, DocumentStore(self._mongo), self._publish_volatile)
+            await self._document.load()
             self._loaded = True
         if self._room is not None and self._room.status is not RoomStatus.FINISHED:
             self._start_ticker()
@@ -159,9 +172,22 @@ class RoomActor:
         outcome = await self._commit(
             updated, [(e.type, e.payload()) for e in (*tick_events, *events)], moment
         )
-        if updated.status is RoomStatus.FINISHED:
-            self._retire_later()
+        await self._after(outcome)
         return outcome
+
+    async def _after(self, outcome: Outcome) -> None:
+        """Document side effects of published events: awareness clean-up and code snapshots."""
+        for entry in outcome.events:
+            if entry.type in {"participant-left", "participant-removed"}:
+                self._doc().forget(str(entry.data.get("userId")))
+            elif entry.type == "phase-change":
+                finished = entry.data.get("current") == RoomStatus.FINISHED.value
+                await self.code_snapshot("session_end" if finished else "phase_change")
+            elif entry.type == "editor-lock" and entry.data.get("locked"):
+                await self.code_snapshot("submission")
+        if outcome.room.status is RoomStatus.FINISHED:
+            await self._doc().flush()
+            self._retire_later()
 
     async def state(self) -> Outcome:
         room = await self._require()
@@ -205,10 +231,83 @@ class RoomActor:
         assert self._writer is not None  # noqa: S101 - set by _ready
         assert self._mongo is not None  # noqa: S101 - set by _ready
         await self._writer.durable(self._outbox.last_seq - 1)
+        await self._doc().close()
         await RoomRepository(self._mongo).delete(room.id)
         await SessionRepository(self._mongo).delete_for_room(room.id)
+        await DocumentStore(self._mongo).delete_room(room.id)
         self._retire_later()
         return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
+
+    def _doc(self) -> RoomDocument:
+        assert self._document is not None  # noqa: S101 - set by _ready
+        return self._document
+
+    def _publish_volatile(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """Document frames go to the outbox for fan-out only (they are persisted by the document)."""
+        self._outbox.append(items, int(time.time() * 1000))
+
+    async def hello(self) -> list[bytes]:
+        await self._ready()
+        return self._doc().hello()
+
+    async def receive(self, user_id: str, data: bytes) -> list[bytes]:
+        """A binary frame from a socket. Writes from observers, from candidates while the editor is
+        locked, and from anyone not active in the room are dropped; malformed frames raise."""
+        room = await self._require()
+        member = room.participant(user_id)
+        can_write = bool(
+            member
+            and member.is_active
+            and room.status is not RoomStatus.FINISHED
+            and member.role is not RoomRole.OBSERVER
+            and not (member.role is RoomRole.CANDIDATE and room.editor_locked)
+        )
+        return self._doc().receive(user_id, can_write, data)
+
+    async def seed_document(self, starter: dict[str, str]) -> None:
+        await self._ready()
+        self._doc().seed(starter)
+
+    async def document_state(self) -> bytes:
+        await self._ready()
+        return self._doc().state()
+
+    async def code(self) -> tuple[str | None, str]:
+        room = await self._require()
+        return room.language, self._doc().code(room.language)
+
+    async def code_snapshot(self, trigger: str) -> dict[str, Any] | None:
+        """Record the active language's code for the room's session (None before a session exists)."""
+        room = await self._require()
+        if room.session_id is None:
+            return None
+        code = self._doc().code(room.language)
+        snapshot = {
+            "_id": str(uuid.uuid4()),
+            "sessionId": room.session_id,
+            "roomId": room.id,
+            "trigger": trigger,
+            "language": room.language,
+            "code": code,
+            "linesOfCode": lines_of_code(code),
+            "phase": room.status.value,
+            "createdAt": _now(),
+        }
+        assert self._mongo is not None  # noqa: S101 - set by _ready
+        await DocumentStore(self._mongo).add_code_snapshot(snapshot)
+        self._snapshot_digest = hashlib.sha256(code.encode()).hexdigest()
+        return snapshot
+
+    async def _periodic_snapshot(self) -> None:
+        room = self._room
+        if room is None or room.session_id is None or room.status is RoomStatus.FINISHED:
+            return
+        if time.monotonic() - self._last_periodic < PERIODIC_SNAPSHOT_S:
+            return
+        self._last_periodic = time.monotonic()
+        digest = hashlib.sha256(self._doc().code(room.language).encode()).hexdigest()
+        if digest != self._snapshot_digest:
+            await self.code_snapshot("periodic")
 
     async def _require(self) -> Room:
         await self._ready()
@@ -247,7 +346,8 @@ class RoomActor:
             return
         ticked, events = apply(room, c.Tick(), now)
         if events:
-            await self._commit(ticked, [(e.type, e.payload()) for e in events], now)
+            await self._after(await self._commit(ticked, [(e.type, e.payload()) for e in events], now))
+        await self._periodic_snapshot()
 
     def _retire_later(self) -> None:
         """A finished or destroyed room's actor ends after subscribers had time to read the last events."""

@@ -112,6 +112,12 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("problemId", ASCENDING), ("status", ASCENDING)], name="problem"),
     ],
     "room_events": [IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], name="room_seq")],
+    "doc_updates": [IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], name="room_seq")],
+    "code_snapshots": [
+        IndexModel([("sessionId", ASCENDING), ("createdAt", ASCENDING)], name="session"),
+        IndexModel([("roomId", ASCENDING), ("createdAt", DESCENDING)], name="room"),
+    ],
+    "chat_messages": [IndexModel([("roomId", ASCENDING), ("createdAt", ASCENDING)], name="room")],
     "sessions": [
         IndexModel([("participantIds", ASCENDING), ("finishedAt", DESCENDING)], name="participant"),
     ],

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 NORMAL: Final = 1000
+MALFORMED: Final = 1007
+"""A binary frame that is not valid y-protocols: the sender is closed, the room is unaffected."""
 UNAUTHORIZED: Final = 4001
 KICKED: Final = 4002
 ROOM_CLOSED: Final = 4003

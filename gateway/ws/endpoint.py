@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from engine.errors import DomainError
+from engine.errors import DomainError, InvalidInput
 from engine.room.state import Room
 from engine.room.status import RoomStatus
 from gateway.room_service import RoomService
@@ -86,9 +86,12 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
         return
     subscriber = Subscriber(socket=ws, user_id=user_id, role=role)
     subscriber.start()
-    hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
-    subscriber.send_event("room-state", room_state(outcome.room), int(time.time() * 1000), outcome.seq)
+    # Count the new socket before registering it: registering closes an older socket of the same user,
+    # whose disconnect must not make the user inactive.
     await rooms.client.call(room_id, "connected", user_id)
+    hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
+    for frame in await rooms.client.call(room_id, "hello"):
+        subscriber.send(frame)
     try:
         await _receive(ws, subscriber, room_id, rooms)
     finally:
@@ -108,6 +111,23 @@ async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: R
         text = message.get("text")
         if text is not None:
             await _on_text(subscriber, room_id, rooms, text)
+            continue
+        data = message.get("bytes")
+        if data is not None:
+            await _on_binary(subscriber, room_id, rooms, data)
+
+
+async def _on_binary(subscriber: Subscriber, room_id: str, rooms: RoomService, data: bytes) -> None:
+    """A y-protocols frame: the actor applies it (or drops a forbidden write) and answers the sender."""
+    try:
+        replies: list[bytes] = await rooms.client.call(room_id, "receive", subscriber.user_id, data)
+    except InvalidInput:
+        subscriber.close(codes.MALFORMED, "Malformed frame")
+        return
+    except DomainError:
+        return
+    for reply in replies:
+        subscriber.send(reply)
 
 
 async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, text: str) -> None:
@@ -127,6 +147,7 @@ async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, tex
         elif data["roomId"] != room_id:
             subscriber.close(codes.UNAUTHORIZED, "Room ID mismatch")
         else:
+            subscriber.json_mode = True
             subscriber.send_event(
                 "room-state", room_state(await rooms.state(room_id)), int(time.time() * 1000)
             )

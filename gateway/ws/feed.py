@@ -18,6 +18,7 @@ from typing import Any
 
 from actors.clients import RoomActorGone
 from actors.outbox import Batch
+from engine.collab.wire import FrameKind, encode
 from engine.errors import DomainError, NotFound
 from engine.room.state import Room
 from engine.room.status import RoomStatus
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 POLL_S = 10.0
 RETRY_S = 0.5
 StateView = Callable[[Room], Awaitable[dict[str, Any]]]
+BINARY_EVENTS = frozenset({"y-sync", "y-awareness"})
 STATE_EVENTS: dict[str, dict[str, str]] = {
     "phase-change": {"phase": "phase"},
     "editor-lock": {"locked": "editorLocked"},
@@ -105,9 +107,17 @@ class RoomFeed:
 
     def _deliver(self, batch: Batch) -> None:
         for entry in batch.entries:
+            if entry.type in BINARY_EVENTS:
+                self._relay(entry.data["frame"], str(entry.data.get("origin")))
+                continue
             self.broadcast(entry.type, entry.data, entry.seq)
             self._side_effects(entry.type, entry.data)
         self.seq = batch.last_seq
+
+    def _relay(self, frame: bytes, origin: str) -> None:
+        for sub in list(self.subscribers.values()):
+            if sub.user_id != origin:
+                sub.send(frame)
 
     def _side_effects(self, kind: str, data: dict[str, Any]) -> None:
         if kind in STATE_EVENTS:
@@ -126,14 +136,23 @@ class RoomFeed:
             self.subscribers.clear()
 
     async def _resync(self, last_seq: int) -> None:
+        """After a restart or a gap: JSON clients get `resync` plus the whole document as one update;
+        binary-only clients are closed with RESYNC so that they reconnect and sync both ways."""
         try:
             room = await self.rooms.state(self.room_id)
+            document: bytes = await self.rooms.client.call(self.room_id, "document_state")
         except DomainError:
             await asyncio.sleep(RETRY_S)
             return
         self.seq = last_seq
         self.state = await self.state_view(room)
         self.broadcast("resync", dict(self.state))
+        for sub in list(self.subscribers.values()):
+            if sub.json_mode:
+                sub.send(encode(FrameKind.SYNC_UPDATE, document))
+            else:
+                self.subscribers.pop(sub.user_id, None)
+                sub.close(codes.RESYNC, "Room restarted; reconnect to resync")
 
     async def _ended(self) -> bool:
         """The actor is gone: True when the room is over (destroyed or finished; sockets are closed),

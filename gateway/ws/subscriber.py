@@ -30,11 +30,16 @@ class Subscriber:
     close_code: int | None = None
     writer: asyncio.Task[None] | None = None
     closer: asyncio.Task[None] | None = None
+    json_mode: bool = False
+    """JSON room events go only to sockets that sent a `join` frame: stock Yjs clients (binary only)
+    would fail on text frames."""
 
     def start(self) -> None:
         self.writer = asyncio.get_running_loop().create_task(self._drain())
 
     def send_event(self, kind: str, data: dict[str, Any], timestamp_ms: int, seq: int | None = None) -> None:
+        if not self.json_mode:
+            return
         message: dict[str, Any] = {"type": kind, "data": data, "timestamp": timestamp_ms}
         if seq is not None:
             message["seq"] = seq

@@ -56,7 +56,7 @@ async def test_join_frame_state_and_events_reach_every_socket(
     rid = room["roomId"]
     await join(client, guest, room)
     host_ws = await open_socket(live_url, rid, await _token(client, host, rid))
-    guest_ws = await open_socket(live_url, rid, await _token(client, guest, rid))
+    guest_ws = await open_socket(live_url, rid, await _token(client, guest, rid), join=False)
     state = await next_event(host_ws, "room-state")
     assert state["data"]["phase"] == "waiting"
     await guest_ws.send(json.dumps({"type": "join", "data": {"roomId": rid}}))

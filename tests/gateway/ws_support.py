@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -10,8 +11,13 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 
-async def open_socket(base: str, room_id: str, token: str) -> ClientConnection:
-    return await connect(f"ws://{base}/ws/rooms/{room_id}?token={token}", open_timeout=30)
+async def open_socket(base: str, room_id: str, token: str, join: bool = True) -> ClientConnection:
+    """Connect; with `join` behave as a reference-style client (a join frame first, JSON events)."""
+    ws = await connect(f"ws://{base}/ws/rooms/{room_id}?token={token}", open_timeout=30)
+    if join:
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(json.dumps({"type": "join", "data": {"roomId": room_id}}))
+    return ws
 
 
 async def next_event(ws: ClientConnection, kind: str, timeout_s: float = 30.0) -> dict[str, Any]:

@@ -1,0 +1,149 @@
+"""The room's Yjs document inside its actor: y-protocols sync, awareness relay, batched persistence.
+
+Edits are applied to the server document, published to the room's outbox as binary frames (the feeds
+fan them out to every other socket), and persisted in batches: at most every FLUSH_S or FLUSH_MAX
+updates, compacted into a snapshot every COMPACT_EVERY updates. Awareness is relayed, throttled per
+user (AWARENESS_MIN_GAP_S) and cleaned up when a user leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.collab.document import apply_update, code_of, full_update, new_document, seed_starter
+from engine.collab.wire import (
+    AwarenessEntry,
+    FrameKind,
+    encode,
+    encode_awareness,
+    parse_awareness,
+    parse_frame,
+    removal,
+)
+from storage.documents import DocumentStore
+
+FLUSH_S = 0.05
+FLUSH_MAX = 64
+COMPACT_EVERY = 500
+AWARENESS_MIN_GAP_S = 0.05
+Publish = Callable[[list[tuple[str, dict[str, Any]]]], None]
+
+
+class RoomDocument:
+    def __init__(self, room_id: str, store: DocumentStore, publish: Publish) -> None:
+        self._room_id = room_id
+        self._store = store
+        self._publish = publish
+        self._doc = new_document()
+        self._seq = -1
+        self._since_snapshot = 0
+        self._pending: list[bytes] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._awareness: dict[str, dict[int, AwarenessEntry]] = {}
+        self._last_awareness: dict[str, float] = {}
+
+    async def load(self) -> None:
+        snapshot, updates, last = await self._store.load(self._room_id)
+        doc = new_document(snapshot)
+        for update in updates:
+            apply_update(doc, update)
+        self._doc, self._seq, self._since_snapshot = doc, last, len(updates)
+
+    def seed(self, starter: dict[str, str]) -> None:
+        update = seed_starter(self._doc, starter)
+        if update is not None:
+            self._record(update, "server")
+
+    def hello(self) -> list[bytes]:
+        """What a new socket gets first: the server's step 1, then every known awareness state."""
+        frames = [encode(FrameKind.SYNC_STEP1, self._doc.get_state())]
+        known = [entry for states in self._awareness.values() for entry in states.values()]
+        if known:
+            frames.append(encode(FrameKind.AWARENESS, encode_awareness(known)))
+        return frames
+
+    def receive(self, user_id: str, can_write: bool, data: bytes) -> list[bytes]:
+        """Handle one binary frame from a socket; returns the replies for that socket only."""
+        frame = parse_frame(data)
+        if frame.kind is FrameKind.SYNC_STEP1:
+            return [encode(FrameKind.SYNC_STEP2, self._doc.get_update(frame.payload))]
+        if frame.kind is FrameKind.AWARENESS:
+            self._relay_awareness(user_id, frame.payload, data)
+            return []
+        if can_write:
+            apply_update(self._doc, frame.payload)
+            self._record(frame.payload, user_id)
+        return []
+
+    def _relay_awareness(self, user_id: str, payload: bytes, frame: bytes) -> None:
+        entries = parse_awareness(payload)
+        now = time.monotonic()
+        if now - self._last_awareness.get(user_id, 0.0) < AWARENESS_MIN_GAP_S:
+            return
+        self._last_awareness[user_id] = now
+        known = self._awareness.setdefault(user_id, {})
+        for entry in entries:
+            if entry.state == "null":
+                known.pop(entry.client_id, None)
+            else:
+                known[entry.client_id] = entry
+        self._publish([("y-awareness", {"frame": frame, "origin": user_id})])
+
+    def forget(self, user_id: str) -> None:
+        """The user left or was removed: tell everyone their awareness states are gone."""
+        known = self._awareness.pop(user_id, {})
+        self._last_awareness.pop(user_id, None)
+        if known:
+            frame = encode(FrameKind.AWARENESS, removal(list(known.values())))
+            self._publish([("y-awareness", {"frame": frame, "origin": user_id})])
+
+    def code(self, language: str | None) -> str:
+        return code_of(self._doc, language)
+
+    def state(self) -> bytes:
+        return full_update(self._doc)
+
+    def _record(self, update: bytes, origin: str) -> None:
+        self._publish([("y-sync", {"frame": encode(FrameKind.SYNC_UPDATE, update), "origin": origin})])
+        self._pending.append(update)
+        if len(self._pending) >= FLUSH_MAX:
+            self._start_flush(0.0)
+        else:
+            self._start_flush(FLUSH_S)
+
+    def _start_flush(self, delay_s: float) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_after(delay_s))
+
+    async def _flush_after(self, delay_s: float) -> None:
+        if delay_s:
+            await asyncio.sleep(delay_s)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Persist pending updates in one batch (and compact now and then)."""
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return
+            now = datetime.now(UTC)
+            await self._store.append(self._room_id, self._seq + 1, batch, now)
+            self._seq += len(batch)
+            self._since_snapshot += len(batch)
+            if self._since_snapshot >= COMPACT_EVERY:
+                await self._store.compact(self._room_id, self.state(), self._seq, now)
+                self._since_snapshot = 0
+        if self._pending:
+            self._start_flush(0.0)
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._flusher
+        await self.flush()

@@ -1,0 +1,579 @@
+"""The sandboxed code runner: compile once, run every test case, measure each run, leave nothing behind.
+
+Each job takes a slot uid (61001..61016 by default) for its whole life, so concurrent jobs never share
+a uid: in this process a `SlotPool` hands them out; across processes on the machine an abstract unix
+socket named after the uid is the lock (the kernel drops it when its holder dies). The job gets a fresh
+work dir (owned by the slot uid, mode 0700, under a root-only base dir), compiles once in the sandbox
+(work dir writable, `COMPILE_LIMITS`), then runs each case in a new sandbox (work dir read-only, so a
+case cannot leave files for the next one, and /tmp is a fresh size-limited tmpfs).
+
+Measurement, per sandboxed process:
+- wall time: the event loop's monotonic clock from `posix_spawn` of bwrap until its pidfd reports exit
+  (includes bwrap's setup, a few milliseconds);
+- CPU time and peak memory: `os.wait4` on bwrap. The program runs as pid 1 of its pid namespace
+  (`--as-pid-1`), bwrap reaps it and the namespace's other processes are reaped before it exits, so the
+  rusage covers the whole tree: CPU = user + system time of every process, peak memory = the largest
+  resident set of any one process (`ru_maxrss`, not a sum);
+- output: stdout and stderr are drained concurrently and capped (64 KiB each by default); a stream
+  passing its cap marks the run truncated and kills it.
+Processes are spawned with `os.posix_spawnp` and watched through a pidfd rather than with
+`asyncio.create_subprocess_exec`, whose child watcher reaps with `waitpid` and discards the rusage.
+
+Kill and cleanup: on the wall-clock limit or an output overflow every process of the slot uid gets
+SIGKILL through a pidfd (the program is pid 1, so the whole namespace goes with it), and bwrap exits
+on its own. After every process the runner checks that no process of the slot uid (or of the job's
+pids cgroup) remains, killing and awaiting any it finds; the same sweep runs before a slot is reused.
+A v1 `pids` cgroup is used when `/sys/fs/cgroup/pids` is writable: one per job, `pids.max` per step,
+removed at the end. The work dir is deleted when the job ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import functools
+import json
+import logging
+import os
+import resource
+import shutil
+import signal
+import socket
+import tempfile
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from engine.execution.languages import (
+    Language,
+    LanguageSpec,
+    compile_command,
+    resolve_env,
+    run_command,
+    source_file_name,
+    spec_for,
+)
+from engine.execution.limits import COMPILE_LIMITS, Limits, clamped
+from engine.execution.measurement import Execution, launcher_failure, split_exit_code
+from engine.execution.results import CaseResult, CompileResult, JobResult
+from engine.execution.sandbox import (
+    ETC_PATHS,
+    ROOT_DIRS,
+    SANDBOX_PATH,
+    SANDBOX_WORK_DIR,
+    STATUS_FD,
+    HostLayout,
+    SandboxStep,
+    build_argv,
+    cgroup_prefix,
+    process_limits,
+)
+from engine.execution.verdicts import Verdict, case_verdict, compile_verdict, job_verdict
+
+log = logging.getLogger(__name__)
+
+SLOT_UIDS: Final = tuple(range(61001, 61017))
+KILL_GRACE_S: Final = 10.0
+SWEEP_ROUNDS: Final = 5
+FOREIGN_SLOT_POLL_S: Final = 0.05
+READ_CHUNK_BYTES: Final = 64 * 1024
+STATUS_CAP_BYTES: Final = 4096
+CGROUP_PID_MARGIN: Final = 4
+PIDS_CGROUP_ROOT: Final = Path("/sys/fs/cgroup/pids")
+DEFAULT_TYPESCRIPT_DIR: Final = (
+    Path(__file__).resolve().parent.parent / ".data" / "node" / "node_modules" / "typescript"
+)
+Case = tuple[str, str | None]
+
+
+class SandboxUnavailableError(RuntimeError):
+    """The machine cannot sandbox (not root, bubblewrap missing): an infrastructure failure to retry."""
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    uids: tuple[int, ...] = SLOT_UIDS
+    base_dir: Path = Path(tempfile.gettempdir()) / "syncode-sandbox"
+    typescript_dir: Path | None = DEFAULT_TYPESCRIPT_DIR
+    pids_cgroup_root: Path | None = PIDS_CGROUP_ROOT
+    kill_grace_s: float = KILL_GRACE_S
+
+
+# --- slots -------------------------------------------------------------------------------------------
+
+
+def _machine_lock(uid: int) -> socket.socket | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind(f"\0syncode-sandbox-slot-{uid}")
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+class SlotPool:
+    """Slot uids, one job each at a time; waiters are served in order."""
+
+    def __init__(self, uids: Iterable[int]) -> None:
+        self._free = deque(uids)
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[int]:
+        uid, lock = await self._acquire()
+        try:
+            yield uid
+        finally:
+            lock.close()
+            self._free.append(uid)
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    break
+
+    def _claim(self) -> tuple[int, socket.socket] | None:
+        for _ in range(len(self._free)):
+            uid = self._free.popleft()
+            lock = _machine_lock(uid)
+            if lock is not None:
+                return uid, lock
+            self._free.append(uid)
+        return None
+
+    async def _acquire(self) -> tuple[int, socket.socket]:
+        while (claimed := self._claim()) is None:
+            if self._free:  # every free uid is held by another process: nothing signals its release
+                await asyncio.sleep(FOREIGN_SLOT_POLL_S)  # bounded-poll
+                continue
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+        return claimed
+
+
+# --- processes of a slot -------------------------------------------------------------------------------
+
+
+def _real_uid(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def pids_of_uid(uid: int) -> set[int]:
+    """Every process (any state) whose real uid is `uid`, read from /proc/<pid>/status."""
+    return {
+        int(entry.name)
+        for entry in os.scandir("/proc")
+        if entry.name.isdigit() and _real_uid(entry.name) == uid
+    }
+
+
+def _cgroup_pids(cgroup: Path | None) -> set[int]:
+    if cgroup is None:
+        return set()
+    try:
+        return {int(line) for line in (cgroup / "cgroup.procs").read_text().split()}
+    except OSError:
+        return set()
+
+
+async def _readable(fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+
+
+def _kill(pids: Iterable[int]) -> list[int]:
+    """SIGKILL each pid through a pidfd (no pid-reuse race once open); returns the open pidfds."""
+    handles = []
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            handle = os.pidfd_open(pid)
+            handles.append(handle)
+            signal.pidfd_send_signal(handle, signal.SIGKILL)
+    return handles
+
+
+async def sweep(uid: int, cgroup: Path | None = None, grace_s: float = KILL_GRACE_S) -> None:
+    """Kill every process of the slot uid and of the job's cgroup, and wait until they have exited."""
+    for _ in range(SWEEP_ROUNDS):
+        pids = pids_of_uid(uid) | _cgroup_pids(cgroup)
+        if not pids:
+            return
+        handles = _kill(pids)
+        try:
+            async with asyncio.timeout(grace_s):
+                await asyncio.gather(*(_readable(handle) for handle in handles))
+        finally:
+            for handle in handles:
+                os.close(handle)
+    log.warning("sandbox slot %d: processes %s survive SIGKILL", uid, sorted(pids_of_uid(uid)))
+
+
+# --- one sandboxed process -----------------------------------------------------------------------------
+
+
+def _above_stdio(fd: int) -> int:
+    """A copy of `fd` numbered above the status fd, so that dup2 onto 0..3 always clears close-on-exec."""
+    if fd > STATUS_FD:
+        return fd
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return high
+
+
+@dataclass
+class _Spawned:
+    pid: int
+    pidfd: int
+    stdout: int
+    stderr: int
+    status: int
+    started: float
+    reaped: bool = False
+
+    def close(self) -> None:
+        for fd in (self.pidfd, self.stdout, self.stderr, self.status):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _spawn(argv: Sequence[str], stdin: bytes) -> _Spawned:
+    stdin_fd = _above_stdio(os.memfd_create("stdin"))
+    os.write(stdin_fd, stdin)
+    os.lseek(stdin_fd, 0, os.SEEK_SET)
+    pipes = [os.pipe() for _ in range(3)]
+    writers = [_above_stdio(write) for _, write in pipes]
+    actions = [
+        (os.POSIX_SPAWN_DUP2, fd, target) for fd, target in zip([stdin_fd, *writers], range(4), strict=True)
+    ]
+    started = asyncio.get_running_loop().time()
+    try:
+        pid = os.posix_spawnp(argv[0], list(argv), {"PATH": SANDBOX_PATH}, file_actions=actions, setsid=True)
+    except OSError as exc:
+        for read, _ in pipes:
+            os.close(read)
+        raise SandboxUnavailableError(f"cannot start {argv[0]}: {exc}") from exc
+    finally:
+        for fd in (stdin_fd, *writers):
+            os.close(fd)
+    for read, _ in pipes:
+        os.set_blocking(read, False)
+    return _Spawned(pid, os.pidfd_open(pid), pipes[0][0], pipes[1][0], pipes[2][0], started)
+
+
+async def _drain(fd: int, cap: int, overflow: asyncio.Event | None) -> tuple[bytes, bool]:
+    """Read `fd` to EOF keeping `cap` bytes; past the cap, set `overflow` and discard the rest."""
+    kept = bytearray()
+    seen = 0
+    while True:
+        await _readable(fd)
+        try:
+            chunk = os.read(fd, READ_CHUNK_BYTES)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            return bytes(kept), seen > cap
+        seen += len(chunk)
+        kept += chunk[: max(cap - len(kept), 0)]
+        if seen > cap and overflow is not None:
+            overflow.set()
+
+
+async def _await_exit(
+    proc: _Spawned, uid: int, wall_s: float, overflow: asyncio.Event, grace_s: float
+) -> bool:
+    """Wait for bwrap to exit; past the wall clock or on an output overflow, kill the slot's processes
+    (the program is pid 1 of its namespace, so all of them die) and let bwrap exit. True on timeout."""
+    exited = asyncio.ensure_future(_readable(proc.pidfd))
+    stopped = asyncio.ensure_future(overflow.wait())
+    try:
+        done, _ = await asyncio.wait({exited, stopped}, timeout=wall_s, return_when=asyncio.FIRST_COMPLETED)
+        if exited in done:
+            return False
+        for handle in _kill(pids_of_uid(uid)):
+            os.close(handle)
+        try:
+            await asyncio.wait_for(asyncio.shield(exited), grace_s)
+        except TimeoutError:
+            os.killpg(proc.pid, signal.SIGKILL)  # still in bwrap's setup, before the uid switch
+            await exited
+        return stopped not in done
+    finally:
+        exited.cancel()
+        stopped.cancel()
+
+
+def _reap(proc: _Spawned) -> tuple[int | None, int | None, resource.struct_rusage]:
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.reaped = True
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        return None, -code, usage
+    exit_code, number = split_exit_code(code)
+    return exit_code, number, usage
+
+
+def _abort(proc: _Spawned, uid: int) -> None:
+    """Cancelled or failed mid-run: kill the program and bwrap, and reap bwrap (it dies at once)."""
+    for handle in _kill(pids_of_uid(uid)):
+        os.close(handle)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    _reap(proc)
+
+
+def _started(status: bytes) -> bool:
+    """bwrap wrote its child's pid on the status fd: the sandbox was set up."""
+    for line in status.decode(errors="replace").splitlines():
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if isinstance(record, dict) and "child-pid" in record:
+                return True
+    return False
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+async def _supervise(
+    proc: _Spawned, uid: int, limits: Limits, cgroup: Path | None, grace_s: float
+) -> Execution:
+    loop = asyncio.get_running_loop()
+    overflow = asyncio.Event()
+    async with asyncio.TaskGroup() as tasks:
+        out = tasks.create_task(_drain(proc.stdout, limits.output_bytes, overflow))
+        err = tasks.create_task(_drain(proc.stderr, limits.output_bytes, overflow))
+        status = tasks.create_task(_drain(proc.status, STATUS_CAP_BYTES, None))
+        timed_out = await _await_exit(proc, uid, limits.wall_limit_ms / 1000, overflow, grace_s)
+        wall_ms = round((loop.time() - proc.started) * 1000)
+        exit_code, number, usage = _reap(proc)
+        await sweep(uid, cgroup, grace_s)
+        async with asyncio.timeout(grace_s):  # EOF follows once every process of the job is gone
+            await asyncio.gather(out, err, status)
+    (stdout, stdout_cut), (stderr, stderr_cut) = out.result(), err.result()
+    return Execution(
+        exit_code=exit_code,
+        signal=number,
+        wall_ms=wall_ms,
+        cpu_ms=round((usage.ru_utime + usage.ru_stime) * 1000),
+        peak_memory_kb=usage.ru_maxrss,
+        stdout=_text(stdout),
+        stderr=_text(stderr),
+        stdout_truncated=stdout_cut,
+        stderr_truncated=stderr_cut,
+        timed_out=timed_out,
+        sandbox_error=launcher_failure(exit_code, _text(stderr), _started(status.result()[0])),
+    )
+
+
+async def execute(
+    argv: Sequence[str],
+    stdin: bytes,
+    uid: int,
+    limits: Limits,
+    cgroup: Path | None = None,
+    grace_s: float = KILL_GRACE_S,
+) -> Execution:
+    """Run one sandbox command line (`build_argv`) to its end and measure it."""
+    proc = _spawn(argv, stdin)
+    try:
+        return await _supervise(proc, uid, limits, cgroup, grace_s)
+    finally:
+        if not proc.reaped:
+            _abort(proc, uid)
+        proc.close()
+
+
+# --- jobs ---------------------------------------------------------------------------------------------
+
+
+def detect_layout(typescript_dir: Path | None) -> HostLayout:
+    symlinks = {path: os.readlink(path) for path in ROOT_DIRS if os.path.islink(path)}
+    present = frozenset(path for path in (*ROOT_DIRS, *ETC_PATHS) if os.path.exists(path))
+    usable = typescript_dir is not None and (typescript_dir / "bin" / "tsc").is_file()
+    return HostLayout(symlinks, present, str(typescript_dir) if usable else None)
+
+
+def _cgroups_usable(root: Path | None) -> bool:
+    return root is not None and (root / "cgroup.procs").is_file() and os.access(root, os.W_OK)
+
+
+def _make_cgroup(root: Path, uid: int) -> Path | None:
+    path = root / f"syncode-{os.getpid()}-{uid}"
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        log.warning("sandbox: no pids cgroup at %s: %s", path, exc)
+        return None
+    return path
+
+
+def _remove_cgroup(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError as exc:
+        log.warning("sandbox: cannot remove cgroup %s: %s", path, exc)
+
+
+def _make_work_dir(base: Path, uid: int, file_name: str, source: str) -> Path:
+    """A fresh dir owned by the slot uid (0700) holding the source (0600), under a root-only base."""
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(base, 0o700)
+    work = Path(tempfile.mkdtemp(prefix=f"job-{uid}-", dir=base))
+    path = work / file_name
+    path.write_text(source, encoding="utf-8")
+    for target, mode in ((path, 0o600), (work, 0o700)):
+        os.chown(target, uid, uid)
+        os.chmod(target, mode)
+    return work
+
+
+@dataclass(frozen=True)
+class _Job:
+    uid: int
+    work_dir: Path
+    cgroup: Path | None
+
+
+class Sandbox:
+    """Runs jobs in the sandbox; owns the slot pool. One per process is enough (`default_sandbox`)."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        if any(uid <= 0 for uid in self.config.uids):
+            raise ValueError("slot uids must be non-root")
+        self._slots = SlotPool(self.config.uids)
+        self.layout = detect_layout(self.config.typescript_dir)
+        self.cgroups = _cgroups_usable(self.config.pids_cgroup_root)
+
+    async def run_job(
+        self, language: Language | str, source: str, cases: Sequence[Case], limits: Limits | None = None
+    ) -> JobResult:
+        if os.geteuid() != 0:
+            raise SandboxUnavailableError("the sandbox starts as root to switch to a slot uid")
+        spec = spec_for(language)
+        chosen = clamped(limits or spec.default_limits)
+        async with self._slots.slot() as uid, self._job(uid, spec, source) as job:
+            compiled = await self._compile(job, spec, source)
+            if compiled.ok:
+                results = [
+                    await self._case(job, spec, source, chosen, i, case) for i, case in enumerate(cases)
+                ]
+            else:
+                results = [CaseResult(i, compiled.verdict, case[1], None) for i, case in enumerate(cases)]
+        verdict = job_verdict(compiled.verdict, (result.verdict for result in results))
+        return JobResult(spec.language, verdict, compiled, tuple(results), chosen)
+
+    @contextlib.asynccontextmanager
+    async def _job(self, uid: int, spec: LanguageSpec, source: str) -> AsyncIterator[_Job]:
+        grace = self.config.kill_grace_s
+        await sweep(uid, None, grace)  # leftovers of a runner that died mid-job
+        name = source_file_name(spec, source)
+        work_dir = await asyncio.to_thread(_make_work_dir, self.config.base_dir, uid, name, source)
+        root = self.config.pids_cgroup_root
+        cgroup = _make_cgroup(root, uid) if self.cgroups and root is not None else None
+        try:
+            yield _Job(uid, work_dir, cgroup)
+        finally:
+            await sweep(uid, cgroup, grace)
+            if cgroup is not None:
+                _remove_cgroup(cgroup)
+            await asyncio.to_thread(shutil.rmtree, work_dir, ignore_errors=True)
+
+    async def _compile(self, job: _Job, spec: LanguageSpec, source: str) -> CompileResult:
+        memory_mb = COMPILE_LIMITS.memory_mb
+        command = compile_command(spec, source, SANDBOX_WORK_DIR, memory_mb)
+        if command is None:
+            return CompileResult(Verdict.ACCEPTED, None)
+        env = resolve_env(spec.compile_env, memory_mb)
+        run = await self._step(job, spec, command, env, COMPILE_LIMITS, writable=True, stdin=b"")
+        return CompileResult(compile_verdict(run), run)
+
+    async def _case(
+        self, job: _Job, spec: LanguageSpec, source: str, limits: Limits, index: int, case: Case
+    ) -> CaseResult:
+        stdin, expected = case
+        command = run_command(spec, source, SANDBOX_WORK_DIR, limits.memory_mb)
+        env = resolve_env(spec.env, limits.memory_mb)
+        run = await self._step(job, spec, command, env, limits, writable=False, stdin=stdin.encode())
+        return CaseResult(index, case_verdict(run, limits, expected), expected, run)
+
+    async def _step(
+        self,
+        job: _Job,
+        spec: LanguageSpec,
+        command: Sequence[str],
+        env: tuple[tuple[str, str], ...],
+        limits: Limits,
+        *,
+        writable: bool,
+        stdin: bytes,
+    ) -> Execution:
+        caps = process_limits(limits, spec)
+        step = SandboxStep(
+            tuple(command),
+            env,
+            str(job.work_dir),
+            writable,
+            job.uid,
+            job.uid,
+            caps,
+            limits.tmp_bytes,
+            mount_typescript=spec.uses_typescript,
+        )
+        argv = build_argv(step, self.layout)
+        if job.cgroup is not None:
+            (job.cgroup / "pids.max").write_text(str(caps.processes + CGROUP_PID_MARGIN))
+            argv = [*cgroup_prefix(str(job.cgroup / "cgroup.procs")), *argv]
+        return await execute(argv, stdin, job.uid, limits, job.cgroup, self.config.kill_grace_s)
+
+
+@functools.cache
+def default_sandbox() -> Sandbox:
+    return Sandbox()
+
+
+async def run_job(
+    language: Language | str,
+    source: str,
+    cases: Sequence[Case],
+    limits: Limits | None = None,
+    *,
+    sandbox: Sandbox | None = None,
+) -> JobResult:
+    """Compile `source` once and run it on every `(stdin, expected | None)` case, in order."""
+    return await (sandbox or default_sandbox()).run_job(language, source, cases, limits)
+
+
+async def run_once(
+    language: Language | str,
+    source: str,
+    stdin: str = "",
+    limits: Limits | None = None,
+    *,
+    sandbox: Sandbox | None = None,
+) -> JobResult:
+    """An interactive run: one case without expected output (`accepted` when it ends cleanly)."""
+    return await run_job(language, source, [(stdin, None)], limits, sandbox=sandbox)

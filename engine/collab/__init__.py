@@ -1,0 +1,1 @@
+"""Collaboration: the y-protocols wire format and the room document's layout (pycrdt)."""
