@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from actors.chat import RoomChat
 from actors.collab import RoomDocument
 from actors.outbox import Batch, Entry, Outbox
 from actors.writer import Writer
@@ -31,6 +32,7 @@ from engine.room.aggregate import apply
 from engine.room.roles import RoomRole
 from engine.room.state import Room, RoomSettings, new_room
 from engine.room.status import RoomStatus
+from storage.chat import ChatRepository
 from storage.client import Mongo, connect
 from storage.documents import DocumentStore
 from storage.rooms import RoomRepository, events_as_docs
@@ -96,6 +98,7 @@ class RoomActor:
         self._retired = False
         self._epoch = str(uuid.uuid4())
         self._document: RoomDocument | None = None
+        self._chat: RoomChat | None = None
         self._snapshot_digest = ""
         self._last_periodic = 0.0
 
@@ -121,6 +124,7 @@ class RoomActor:
             self._writer = Writer(self._persist, durable_seq=seq)
             self._document = RoomDocument(self._room_id, DocumentStore(self._mongo), self._publish_volatile)
             await self._document.load()
+            self._chat = RoomChat(self._room_id, ChatRepository(self._mongo), self._publish_volatile)
             self._loaded = True
         if self._room is not None and self._room.status is not RoomStatus.FINISHED:
             self._start_ticker()
@@ -235,6 +239,7 @@ class RoomActor:
         await RoomRepository(self._mongo).delete(room.id)
         await SessionRepository(self._mongo).delete_for_room(room.id)
         await DocumentStore(self._mongo).delete_room(room.id)
+        await ChatRepository(self._mongo).delete_room(room.id)
         self._retire_later()
         return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
 
@@ -263,6 +268,24 @@ class RoomActor:
             and not (member.role is RoomRole.CANDIDATE and room.editor_locked)
         )
         return self._doc().receive(user_id, can_write, data)
+
+    async def chat(self, user_id: str, kind: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        """A chat frame from a socket: `chat-send`, `chat-mark-read` or `chat-react-toggle`. Only active
+        participants chat; `history` answers the `chat-history` a joining socket gets."""
+        room = await self._require()
+        assert self._chat is not None  # noqa: S101 - set by _ready
+        if kind == "history":
+            return await self._chat.history()
+        member = room.participant(user_id)
+        if member is None or not member.is_active or room.status is RoomStatus.FINISHED:
+            return None
+        if kind == "chat-send":
+            return await self._chat.send(user_id, data)
+        if kind == "chat-mark-read":
+            await self._chat.mark_read(user_id, data.get("upTo"))
+        elif kind == "chat-react-toggle":
+            await self._chat.react(user_id, data.get("messageId"), data.get("emoji"))
+        return None
 
     async def seed_document(self, starter: dict[str, str]) -> None:
         await self._ready()

@@ -31,18 +31,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import functools
-import json
 import logging
 import os
 import resource
 import shutil
 import signal
 import socket
+import subprocess
 import tempfile
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -57,18 +56,24 @@ from engine.execution.languages import (
     spec_for,
 )
 from engine.execution.limits import COMPILE_LIMITS, Limits, clamped
-from engine.execution.measurement import Execution, launcher_failure, split_exit_code
+from engine.execution.measurement import (
+    Execution,
+    launcher_failure,
+    peak_from_report,
+    sandbox_started,
+    split_exit_code,
+)
 from engine.execution.results import CaseResult, CompileResult, JobResult
 from engine.execution.sandbox import (
     ETC_PATHS,
+    MEASURE_TOOL,
     ROOT_DIRS,
     SANDBOX_PATH,
     SANDBOX_WORK_DIR,
-    STATUS_FD,
+    HostFds,
     HostLayout,
     SandboxStep,
-    build_argv,
-    cgroup_prefix,
+    host_argv,
     process_limits,
 )
 from engine.execution.verdicts import Verdict, case_verdict, compile_verdict, job_verdict
@@ -233,57 +238,74 @@ async def sweep(uid: int, cgroup: Path | None = None, grace_s: float = KILL_GRAC
 # --- one sandboxed process -----------------------------------------------------------------------------
 
 
-def _above_stdio(fd: int) -> int:
-    """A copy of `fd` numbered above the status fd, so that dup2 onto 0..3 always clears close-on-exec."""
-    if fd > STATUS_FD:
-        return fd
-    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(fd)
-    return high
+ArgvFor = Callable[[HostFds], Sequence[str]]
 
 
 @dataclass
 class _Spawned:
-    pid: int
+    popen: subprocess.Popen[bytes]
     pidfd: int
     stdout: int
     stderr: int
     status: int
+    report: int
     started: float
-    reaped: bool = False
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def reaped(self) -> bool:
+        return self.popen.returncode is not None
 
     def close(self) -> None:
-        for fd in (self.pidfd, self.stdout, self.stderr, self.status):
+        for fd in (self.pidfd, self.stdout, self.stderr, self.status, self.report):
             with contextlib.suppress(OSError):
                 os.close(fd)
 
 
-def _spawn(argv: Sequence[str], stdin: bytes) -> _Spawned:
-    stdin_fd = _above_stdio(os.memfd_create("stdin"))
-    os.write(stdin_fd, stdin)
-    os.lseek(stdin_fd, 0, os.SEEK_SET)
-    pipes = [os.pipe() for _ in range(3)]
-    writers = [_above_stdio(write) for _, write in pipes]
-    actions = [
-        (os.POSIX_SPAWN_DUP2, fd, target) for fd, target in zip([stdin_fd, *writers], range(4), strict=True)
-    ]
+def _stdin_file(data: bytes) -> int:
+    fd = os.memfd_create("stdin")
+    with open(fd, "wb", closefd=False) as stream:
+        stream.write(data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _spawn(argv_for: ArgvFor, stdin: bytes) -> _Spawned:
+    """Start the host command with exactly stdin, stdout, stderr and the two report pipes open
+    (`close_fds`: bwrap hands every inherited fd on to the program), in a new session."""
+    stdin_fd = _stdin_file(stdin)
+    pipes = [os.pipe() for _ in range(4)]
+    (out_r, out_w), (err_r, err_w), (status_r, status_w), (report_r, report_w) = pipes
+    argv = argv_for(HostFds(status=status_w, report=report_w))
     started = asyncio.get_running_loop().time()
     try:
-        pid = os.posix_spawnp(argv[0], list(argv), {"PATH": SANDBOX_PATH}, file_actions=actions, setsid=True)
+        popen = subprocess.Popen(  # noqa: S603 - argv is built by engine.execution.sandbox, no shell
+            argv,
+            stdin=stdin_fd,
+            stdout=out_w,
+            stderr=err_w,
+            pass_fds=(status_w, report_w),
+            start_new_session=True,
+            env={"PATH": SANDBOX_PATH},
+        )
     except OSError as exc:
         for read, _ in pipes:
             os.close(read)
         raise SandboxUnavailableError(f"cannot start {argv[0]}: {exc}") from exc
     finally:
-        for fd in (stdin_fd, *writers):
+        for fd in (stdin_fd, out_w, err_w, status_w, report_w):
             os.close(fd)
     for read, _ in pipes:
         os.set_blocking(read, False)
-    return _Spawned(pid, os.pidfd_open(pid), pipes[0][0], pipes[1][0], pipes[2][0], started)
+    return _Spawned(popen, os.pidfd_open(popen.pid), out_r, err_r, status_r, report_r, started)
 
 
-async def _drain(fd: int, cap: int, overflow: asyncio.Event | None) -> tuple[bytes, bool]:
-    """Read `fd` to EOF keeping `cap` bytes; past the cap, set `overflow` and discard the rest."""
+async def _drain(fd: int, cap: int, overflow: asyncio.Event | None, tail: bool = False) -> tuple[bytes, bool]:
+    """Read `fd` to EOF keeping the first `cap` bytes (the last ones with `tail`); past the cap, set
+    `overflow`."""
     kept = bytearray()
     seen = 0
     while True:
@@ -295,7 +317,7 @@ async def _drain(fd: int, cap: int, overflow: asyncio.Event | None) -> tuple[byt
         if not chunk:
             return bytes(kept), seen > cap
         seen += len(chunk)
-        kept += chunk[: max(cap - len(kept), 0)]
+        kept = (kept + chunk)[-cap:] if tail else kept + chunk[: max(cap - len(kept), 0)]
         if seen > cap and overflow is not None:
             overflow.set()
 
@@ -325,9 +347,10 @@ async def _await_exit(
 
 
 def _reap(proc: _Spawned) -> tuple[int | None, int | None, resource.struct_rusage]:
+    """wait4 (pidfd said it exited, so this does not block); Popen is told, so it never waits itself."""
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.reaped = True
     code = os.waitstatus_to_exitcode(status)
+    proc.popen.returncode = code
     if code < 0:
         return None, -code, usage
     exit_code, number = split_exit_code(code)
@@ -343,16 +366,6 @@ def _abort(proc: _Spawned, uid: int) -> None:
     _reap(proc)
 
 
-def _started(status: bytes) -> bool:
-    """bwrap wrote its child's pid on the status fd: the sandbox was set up."""
-    for line in status.decode(errors="replace").splitlines():
-        with contextlib.suppress(ValueError):
-            record = json.loads(line)
-            if isinstance(record, dict) and "child-pid" in record:
-                return True
-    return False
-
-
 def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
@@ -366,38 +379,39 @@ async def _supervise(
         out = tasks.create_task(_drain(proc.stdout, limits.output_bytes, overflow))
         err = tasks.create_task(_drain(proc.stderr, limits.output_bytes, overflow))
         status = tasks.create_task(_drain(proc.status, STATUS_CAP_BYTES, None))
+        report = tasks.create_task(_drain(proc.report, STATUS_CAP_BYTES, None, tail=True))
         timed_out = await _await_exit(proc, uid, limits.wall_limit_ms / 1000, overflow, grace_s)
         wall_ms = round((loop.time() - proc.started) * 1000)
         exit_code, number, usage = _reap(proc)
         await sweep(uid, cgroup, grace_s)
         async with asyncio.timeout(grace_s):  # EOF follows once every process of the job is gone
-            await asyncio.gather(out, err, status)
+            await asyncio.gather(out, err, status, report)
     (stdout, stdout_cut), (stderr, stderr_cut) = out.result(), err.result()
     return Execution(
         exit_code=exit_code,
         signal=number,
         wall_ms=wall_ms,
         cpu_ms=round((usage.ru_utime + usage.ru_stime) * 1000),
-        peak_memory_kb=usage.ru_maxrss,
+        peak_memory_kb=peak_from_report(_text(report.result()[0])),
         stdout=_text(stdout),
         stderr=_text(stderr),
         stdout_truncated=stdout_cut,
         stderr_truncated=stderr_cut,
         timed_out=timed_out,
-        sandbox_error=launcher_failure(exit_code, _text(stderr), _started(status.result()[0])),
+        sandbox_error=launcher_failure(exit_code, _text(stderr), sandbox_started(_text(status.result()[0]))),
     )
 
 
 async def execute(
-    argv: Sequence[str],
+    argv_for: ArgvFor,
     stdin: bytes,
     uid: int,
     limits: Limits,
     cgroup: Path | None = None,
     grace_s: float = KILL_GRACE_S,
 ) -> Execution:
-    """Run one sandbox command line (`build_argv`) to its end and measure it."""
-    proc = _spawn(argv, stdin)
+    """Run one host command line (`host_argv`, given the pipes' fds) to its end and measure it."""
+    proc = _spawn(argv_for, stdin)
     try:
         return await _supervise(proc, uid, limits, cgroup, grace_s)
     finally:
@@ -450,6 +464,14 @@ def _make_work_dir(base: Path, uid: int, file_name: str, source: str) -> Path:
     return work
 
 
+def _check_host() -> None:
+    if os.geteuid() != 0:
+        raise SandboxUnavailableError("the sandbox starts as root to switch to a slot uid")
+    missing = [tool for tool in ("bwrap", "setpriv", "prlimit", MEASURE_TOOL) if shutil.which(tool) is None]
+    if missing:
+        raise SandboxUnavailableError(f"missing on this machine: {', '.join(missing)}")
+
+
 @dataclass(frozen=True)
 class _Job:
     uid: int
@@ -471,8 +493,7 @@ class Sandbox:
     async def run_job(
         self, language: Language | str, source: str, cases: Sequence[Case], limits: Limits | None = None
     ) -> JobResult:
-        if os.geteuid() != 0:
-            raise SandboxUnavailableError("the sandbox starts as root to switch to a slot uid")
+        _check_host()
         spec = spec_for(language)
         chosen = clamped(limits or spec.default_limits)
         async with self._slots.slot() as uid, self._job(uid, spec, source) as job:
@@ -543,11 +564,15 @@ class Sandbox:
             limits.tmp_bytes,
             mount_typescript=spec.uses_typescript,
         )
-        argv = build_argv(step, self.layout)
+        procs = None
         if job.cgroup is not None:
             (job.cgroup / "pids.max").write_text(str(caps.processes + CGROUP_PID_MARGIN))
-            argv = [*cgroup_prefix(str(job.cgroup / "cgroup.procs")), *argv]
-        return await execute(argv, stdin, job.uid, limits, job.cgroup, self.config.kill_grace_s)
+            procs = str(job.cgroup / "cgroup.procs")
+
+        def argv_for(fds: HostFds) -> list[str]:
+            return host_argv(step, self.layout, fds, procs)
+
+        return await execute(argv_for, stdin, job.uid, limits, job.cgroup, self.config.kill_grace_s)
 
 
 @functools.cache

@@ -20,7 +20,18 @@ from engine.rules import AVATAR_MAX_BYTES
 from gateway import errors, openapi
 from gateway.middleware import BodyGuard, RequestContext
 from gateway.room_service import RoomService
-from gateway.routers import auth, blobs, bookmarks, health, problems, room_control, room_members, rooms, users
+from gateway.routers import (
+    auth,
+    blobs,
+    bookmarks,
+    health,
+    problems,
+    room_control,
+    room_members,
+    rooms,
+    sessions,
+    users,
+)
 from gateway.seeding import seed_bank
 from gateway.services import Clock, Services, build_services, utc_now
 from gateway.settings import Config
@@ -99,6 +110,7 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         room_members.router,
         rooms.router,
         room_control.router,
+        sessions.router,
     ):
         api.include_router(router)
     app.include_router(api)

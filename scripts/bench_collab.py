@@ -256,7 +256,7 @@ def print_table(rows: list[tuple[str, dict[str, Any]]]) -> None:
     print(header)
     print("-" * len(header))
     for server, r in rows:
-        notes = [f"lost={r['lost']}"] if r.get("lost") else []
+        notes = [f"missing={r['missing']}"] if r.get("missing") else []
         notes += [f"reconnects={r['reconnects']}"] if r.get("reconnects") else []
         if r.get("cpu_idle_before") is not None:
             notes.append(f"cpu idle before {r['cpu_idle_before']:.0%}")

@@ -6,6 +6,8 @@ Exit statuses come through bubblewrap, which reports a child killed by signal N 
 
 from __future__ import annotations
 
+import json
+import re
 import signal as signals
 from dataclasses import dataclass
 from typing import Final
@@ -13,6 +15,7 @@ from typing import Final
 SIGNAL_EXIT_BASE: Final = 128
 _LAUNCHERS: Final = ("setpriv:", "prlimit:", "bwrap:")
 _LAUNCH_FAILURE_CODES: Final = frozenset({1, 126, 127})
+_TRAILING_NUMBER: Final = re.compile(r"(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,21 @@ def launcher_failure(exit_code: int | None, stderr: str, started: bool) -> str |
     if exit_code in _LAUNCH_FAILURE_CODES and first_line.startswith(_LAUNCHERS):
         return first_line
     return None
+
+
+def peak_from_report(report: str) -> int:
+    """Peak resident set in KiB: the number GNU time wrote last (0 when it wrote none)."""
+    match = _TRAILING_NUMBER.search(report)
+    return int(match.group(1)) if match else 0
+
+
+def sandbox_started(status: str) -> bool:
+    """bwrap wrote its child's pid on its JSON status fd: the sandbox was set up."""
+    for line in status.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and "child-pid" in record:
+            return True
+    return False

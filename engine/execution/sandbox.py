@@ -83,7 +83,6 @@ class SandboxStep:
     gid: int
     limits: ProcessLimits
     tmp_bytes: int
-    status_fd: int
     mount_typescript: bool = False
 
 
@@ -150,15 +149,15 @@ def _prlimit_args(limits: ProcessLimits) -> list[str]:
     return ["prlimit", *(f"--{name}={value}:{value}" for name, value in values.items()), "--"]
 
 
-def build_argv(step: SandboxStep, layout: HostLayout) -> list[str]:
-    """The full command line for one sandboxed step."""
+def build_argv(step: SandboxStep, layout: HostLayout, status_fd: int) -> list[str]:
+    """The sandbox command line for one step; bwrap reports its child's pid and exit on `status_fd`."""
     return [
         "bwrap",
         *NAMESPACES,
         *("--die-with-parent", "--as-pid-1", "--new-session", "--hostname", "sandbox"),
         *_env_args(step.env),
         *_filesystem_args(step, layout),
-        *("--json-status-fd", str(step.status_fd)),
+        *("--json-status-fd", str(status_fd)),
         *_setpriv_args(step.uid, step.gid),
         *_prlimit_args(step.limits),
         *step.command,
@@ -175,7 +174,15 @@ def measure_prefix(report_fd: int) -> list[str]:
     return [MEASURE_TOOL, "--quiet", "--format=%M", f"--output=/dev/fd/{report_fd}"]
 
 
-def host_argv(step: SandboxStep, layout: HostLayout, report_fd: int, cgroup_procs: str | None) -> list[str]:
+@dataclass(frozen=True)
+class HostFds:
+    """The runner's pipes the host-side command writes to, by fd number in the spawned process."""
+
+    status: int
+    report: int
+
+
+def host_argv(step: SandboxStep, layout: HostLayout, fds: HostFds, cgroup_procs: str | None) -> list[str]:
     """What the runner starts: [cgroup join] + GNU time + the sandbox command line."""
     joined = cgroup_prefix(cgroup_procs) if cgroup_procs is not None else []
-    return [*joined, *measure_prefix(report_fd), *build_argv(step, layout)]
+    return [*joined, *measure_prefix(fds.report), *build_argv(step, layout, fds.status)]

@@ -9,7 +9,7 @@ non-zero); a wrong answer is only possible for a run that ended cleanly.
 
 Memory: RLIMIT_DATA makes allocations fail rather than letting the process grow, so a run is over its
 memory limit when its peak resident set reached the limit, or when it failed *and* either its peak came
-within `MEMORY_SUSPECT_RATIO` of the limit or its stderr carries a runtime's out-of-memory message.
+within `MEMORY_SUSPECT_RATIO` of the limit or its output carries a runtime's out-of-memory message.
 
 A submission's verdict is its compile verdict unless that is `accepted`, then its first non-accepted
 case in order, else `accepted`.
@@ -39,6 +39,7 @@ class Verdict(StrEnum):
 
 
 MEMORY_SUSPECT_RATIO: Final = 0.9
+OOM_STDOUT_TAIL_CHARS: Final = 512
 OUT_OF_MEMORY_MARKERS: Final = (
     "MemoryError",
     "java.lang.OutOfMemoryError",
@@ -72,8 +73,11 @@ RULES: Final[tuple[tuple[Verdict, Callable[[Evidence], bool]], ...]] = (
 )
 
 
-def mentions_out_of_memory(stderr: str) -> bool:
-    return any(marker in stderr for marker in OUT_OF_MEMORY_MARKERS)
+def mentions_out_of_memory(run: Execution) -> bool:
+    """A runtime's out-of-memory message in stderr or at the end of stdout (where the JVM's
+    `ExitOnOutOfMemoryError` writes it)."""
+    text = run.stderr + run.stdout[-OOM_STDOUT_TAIL_CHARS:]
+    return any(marker in text for marker in OUT_OF_MEMORY_MARKERS)
 
 
 def evidence(run: Execution, limits: Limits, expected: str | None) -> Evidence:
@@ -83,8 +87,7 @@ def evidence(run: Execution, limits: Limits, expected: str | None) -> Evidence:
         over_time=run.timed_out or run.cpu_ms > limits.time_ms,
         output_truncated=run.output_truncated,
         over_memory=run.peak_memory_kb >= limit_kb,
-        memory_suspect=run.peak_memory_kb >= MEMORY_SUSPECT_RATIO * limit_kb
-        or mentions_out_of_memory(run.stderr),
+        memory_suspect=run.peak_memory_kb >= MEMORY_SUSPECT_RATIO * limit_kb or mentions_out_of_memory(run),
         failed=run.exit_code != 0 or run.signal is not None,
         matches=None if expected is None else outputs_match(run.stdout, expected),
     )

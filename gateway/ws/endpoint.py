@@ -26,6 +26,7 @@ from gateway.ws.subscriber import Subscriber
 
 router = APIRouter()
 MAX_TEXT_FRAME = 64 * 1024
+CHAT_FRAMES = frozenset({"chat-send", "chat-mark-read", "chat-react-toggle"})
 
 
 def room_state(room: Room) -> dict[str, Any]:
@@ -148,8 +149,14 @@ async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, tex
             subscriber.close(codes.UNAUTHORIZED, "Room ID mismatch")
         else:
             subscriber.json_mode = True
-            subscriber.send_event(
-                "room-state", room_state(await rooms.state(room_id)), int(time.time() * 1000)
-            )
+            now_ms = int(time.time() * 1000)
+            subscriber.send_event("room-state", room_state(await rooms.state(room_id)), now_ms)
+            history = await rooms.client.call(room_id, "chat", subscriber.user_id, "history", {})
+            subscriber.send_event("chat-history", history, now_ms)
+    elif kind in CHAT_FRAMES:
+        data = frame.get("data")
+        await rooms.client.call(
+            room_id, "chat", subscriber.user_id, kind, data if isinstance(data, dict) else {}
+        )
     elif kind == "ping":
         subscriber.send_event("pong", {}, int(time.time() * 1000))

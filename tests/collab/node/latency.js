@@ -11,7 +11,7 @@
  *
  * rooms file: JSON list [{"roomId": "...", "tokens": ["t1", "t2"]}, ...]; tokens may be "" (stock server).
  * Prints one JSON summary line on stdout:
- *   {rooms, typists, samples, expected, lost, p50_ms, p90_ms, p99_ms, max_ms, mean_ms, reconnects, ...}
+ *   {rooms, typists, samples, expected, missing, p50_ms, p90_ms, p99_ms, max_ms, mean_ms, reconnects, ...}
  * Exit 0 when samples were collected, 1 on bad input / connect failure / no samples.
  *
  * Caveat: all clients share one Node event loop; `loop_delay_p99_ms` in the summary shows how much of
@@ -223,7 +223,7 @@ async function main () {
     duration_s: opts.duration,
     expected: state.sent,
     samples: latencies.length,
-    lost: state.sent - latencies.length,
+    missing: state.sent - latencies.length, // not received by the end of the drain period
     p50_ms: round(percentile(latencies, 50)),
     p90_ms: round(percentile(latencies, 90)),
     p99_ms: round(percentile(latencies, 99)),

@@ -1,0 +1,1 @@
+"""Room chat rules: message normalisation and reactions (pure)."""
