@@ -15,7 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.collab.document import apply_update, code_of, full_update, new_document, seed_starter
+from engine.collab.document import (
+    EMPTY_UPDATE,
+    apply_update,
+    code_of,
+    full_update,
+    new_document,
+    seed_starter,
+)
 from engine.collab.wire import (
     AwarenessEntry,
     FrameKind,
@@ -55,10 +62,21 @@ class RoomDocument:
             apply_update(doc, update)
         self._doc, self._seq, self._since_snapshot = doc, last, len(updates)
 
-    def seed(self, starter: dict[str, str]) -> None:
+    def seed(self, starter: dict[str, str]) -> bool:
         update = seed_starter(self._doc, starter)
         if update is not None:
             self._record(update, "server")
+        return update is not None
+
+    def adopt(self, snapshot: bytes) -> bool:
+        """Merge a full document update from elsewhere; True when it added anything."""
+        before = self._doc.get_state()
+        apply_update(self._doc, snapshot)
+        update = self._doc.get_update(before)
+        if update == EMPTY_UPDATE:
+            return False
+        self._record(update, "server")
+        return True
 
     def hello(self) -> list[bytes]:
         """What a new socket gets first: the server's step 1, then every known awareness state."""

@@ -287,6 +287,46 @@ class RoomActor:
             await self._chat.react(user_id, data.get("messageId"), data.get("emoji"))
         return None
 
+    async def create_document(self, starter: dict[str, str], snapshot: bytes | None) -> bool:
+        """Collab-plane create (idempotent): apply a given snapshot, else seed empty texts; True when
+        the document changed."""
+        await self._require()
+        return self._doc().adopt(snapshot) if snapshot else self._doc().seed(starter)
+
+    async def final_document(self) -> bytes:
+        """Collab-plane destroy: persist everything, record a `session_end` snapshot, return the state."""
+        await self._require()
+        await self._doc().flush()
+        await self.code_snapshot("session_end")
+        return self._doc().state()
+
+    async def kick_socket(self, user_id: str, reason: str) -> bool:
+        """Close the user's sockets (4002) without removing them from the room."""
+        await self._require()
+        self._publish_volatile([("socket-kick", {"userId": user_id, "reason": reason})])
+        self._doc().forget(user_id)
+        return self._connections[user_id] > 0
+
+    async def record_snapshot(self, trigger: str, code: str, language: str) -> dict[str, Any] | None:
+        """Callback from an external collab plane: store its code snapshot for the room's session."""
+        room = await self._require()
+        if room.session_id is None:
+            return None
+        snapshot = {
+            "_id": str(uuid.uuid4()),
+            "sessionId": room.session_id,
+            "roomId": room.id,
+            "trigger": trigger,
+            "language": language,
+            "code": code,
+            "linesOfCode": lines_of_code(code),
+            "phase": room.status.value,
+            "createdAt": _now(),
+        }
+        assert self._mongo is not None  # noqa: S101 - set by _ready
+        await DocumentStore(self._mongo).add_code_snapshot(snapshot)
+        return snapshot
+
     async def seed_document(self, starter: dict[str, str]) -> None:
         await self._ready()
         self._doc().seed(starter)

@@ -24,6 +24,7 @@ from gateway.routers import (
     auth,
     blobs,
     bookmarks,
+    collab,
     health,
     problems,
     room_control,
@@ -113,7 +114,9 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         sessions.router,
     ):
         api.include_router(router)
+    api.include_router(collab.callbacks)
     app.include_router(api)
+    app.include_router(collab.plane)
     app.include_router(ws_endpoint.router)
     app.add_middleware(
         BodyGuard, max_body_bytes=config.settings.max_body_bytes, raw_max_body_bytes=AVATAR_MAX_BYTES + 1024

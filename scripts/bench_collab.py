@@ -8,7 +8,8 @@ Targets:
   syncode  a running SynCode (`make run`) at --base. Per room: registers two users
            (POST /api/auth/register), the first creates a peer room (POST /api/rooms), the second joins it
            (POST /api/rooms/{id}/join with the room code), and both fetch their collab token
-           (GET /api/rooms/{id}). The largest room count is provisioned once; smaller runs use its first rooms.
+           (GET /api/rooms/{id}). Rooms are created just before the run needing them; each run reuses the
+           earlier runs' rooms (20 then 80 more for 100), so every room of a run is live.
            Registration is rate limited (20/min per address by default) and this script waits out 429s; to
            avoid ~10 minutes of waiting for 100 rooms start the server with
            SYNCODE_AUTH_RATE_LIMIT_PER_MIN=100000 make run
@@ -203,22 +204,26 @@ def run_latency(
 
 
 def bench_syncode(args: argparse.Namespace, counts: list[int], workdir: Path) -> list[dict[str, Any]]:
+    """Rooms are provisioned just before the run that needs them (the 20-room run sees only 20 live rooms)."""
     prov = Provisioner(args.base, args.auth_wait_max)
+    rooms: list[dict[str, Any]] = []
+    url: str | None = None
+    results = []
     try:
         health = prov.http.get("/api/health")
         log(f"SynCode at {args.base}: /api/health -> HTTP {health.status_code}")
-        rooms: list[dict[str, Any]] = []
-        url: str | None = None
-        started = time.monotonic()
-        for i in range(max(counts)):
-            room, url = prov.room(i)
-            rooms.append(room)
-            if (i + 1) % 10 == 0:
-                log(f"  provisioned {i + 1}/{max(counts)} rooms ({time.monotonic() - started:.0f}s)")
+        for n in counts:
+            started = time.monotonic()
+            while len(rooms) < n:
+                room, url = prov.room(len(rooms))
+                rooms.append(room)
+                if len(rooms) % 10 == 0:
+                    log(f"  provisioned {len(rooms)}/{n} rooms ({time.monotonic() - started:.0f}s)")
+            ws_base = syncode_ws_base(args.base, url, rooms[0]["roomId"])
+            results.append(run_latency(args, ws_base, rooms[:n], f"syncode-{n}", workdir))
     finally:
         prov.close()
-    ws_base = syncode_ws_base(args.base, url, rooms[0]["roomId"])
-    return [run_latency(args, ws_base, rooms[:n], f"syncode-{n}", workdir) for n in counts]
+    return results
 
 
 def bench_stock(args: argparse.Namespace, counts: list[int], workdir: Path) -> list[dict[str, Any]]:

@@ -110,6 +110,9 @@ class RoomFeed:
             if entry.type in BINARY_EVENTS:
                 self._relay(entry.data["frame"], str(entry.data.get("origin")))
                 continue
+            if entry.type == "socket-kick":
+                self._side_effects("participant-removed", entry.data)
+                continue
             self.broadcast(entry.type, entry.data, entry.seq)
             self._side_effects(entry.type, entry.data)
         self.seq = batch.last_seq
