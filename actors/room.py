@@ -162,6 +162,7 @@ class RoomActor:
         outcome = await self._commit(
             room, [("room-created", {"roomId": room.id, "hostId": room.host_id})], moment
         )
+        self._doc().seed(spec.starter or {})
         self._start_ticker()
         return outcome
 

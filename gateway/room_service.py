@@ -72,6 +72,7 @@ class RoomService:
         settings: RoomSettings,
         problem_id: str | None,
         language: str | None,
+        starter: dict[str, str] | None = None,
     ) -> Outcome:
         pool = self.services.room_pool
         if pool is None:
@@ -88,6 +89,7 @@ class RoomService:
                 settings=settings,
                 problem_id=problem_id,
                 language=language,
+                starter=starter,
             )
             outcome: Outcome = await self.client.call(room_id, "create", spec, self.services.now())
             return outcome

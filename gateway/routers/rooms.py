@@ -36,18 +36,20 @@ router = APIRouter(prefix="/rooms", tags=["rooms"], responses=ERROR_RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)]
 
 
-async def _published_problem(services: Services, problem_id: str | None) -> None:
+async def _published_problem(services: Services, problem_id: str | None) -> dict[str, str]:
+    """The starter code of the room's problem (which must be published), seeded into the document."""
     if problem_id is None:
-        return
+        return {}
     problem = await services.problems.get(problem_id)
     if problem is None or not problem.is_published:
         raise NotFound(ErrorCode.PROBLEM_NOT_FOUND, "Problem not found")
+    return dict(problem.starter_code)
 
 
 async def _create(
     body: CreateRoomRequest, user_id: str, services: Services, rooms: RoomsDep
 ) -> dict[str, Any]:
-    await _published_problem(services, body.problemId)
+    starter = await _published_problem(services, body.problemId)
     cfg = body.config
     settings = RoomSettings(
         name=body.name,
@@ -55,7 +57,9 @@ async def _create(
         max_duration_min=cfg.maxDuration if cfg else 120,
         is_private=cfg.isPrivate if cfg else True,
     )
-    outcome = await rooms.create(user_id, RoomMode(body.mode), settings, body.problemId, body.language)
+    outcome = await rooms.create(
+        user_id, RoomMode(body.mode), settings, body.problemId, body.language, starter
+    )
     room = outcome.room
     response = CreateRoomResponse(
         roomId=room.id,

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
 from typing import Any
 
 import httpx
 import pytest
+from pycrdt import Text
 from websockets.exceptions import ConnectionClosed
 
+from engine.identity import UserRole
 from gateway.services import Services
 from tests.gateway.rooms_support import create_room, join, post, to_coding
 from tests.gateway.ws_support import close_code, next_event, open_socket
@@ -174,3 +177,37 @@ async def test_code_snapshot_triggers(client: httpx.AsyncClient, live_url: str) 
     denied = await client.get(f"/api/sessions/{session_id}/snapshots", headers=outsider.headers)
     assert denied.status_code == 403
     assert denied.json()["code"] == "SESSION_NOT_PARTICIPANT"
+
+
+async def test_starter_code_is_seeded_on_create_and_on_problem_change(
+    client: httpx.AsyncClient, live_url: str, services: Services
+) -> None:
+    admin = await register(client)
+    await services.users.set_role(admin.id, UserRole.ADMIN, services.now())
+
+    async def problem(starter: dict[str, str]) -> str:
+        body = {
+            "title": f"Starter {uuid.uuid4().hex[:8]}",
+            "description": "d",
+            "difficulty": "easy",
+            "isPublished": True,
+            "starterCode": starter,
+            "testCases": [{"input": "1", "expectedOutput": "1"}],
+        }
+        created = await client.post("/api/problems", headers=admin.headers, json=body)
+        assert created.status_code == 201, created.text
+        problem_id: str = created.json()["id"]
+        return problem_id
+
+    first = await problem({"python": "def solve():\n    pass\n"})
+    room = await create_room(client, admin, problemId=first)
+    peer = await _peer(client, admin, room["roomId"], live_url)
+    await peer.until(lambda: str(peer.text) == "def solve():\n    pass\n")
+    second = await problem({"python": "IGNORED: python is not empty", "go": "package main\n"})
+    changed = await client.put(
+        f"/api/rooms/{room['roomId']}/control/problem", headers=admin.headers, json={"problemId": second}
+    )
+    assert changed.status_code == 200
+    go = peer.doc.get("code:go", type=Text)
+    await peer.until(lambda: str(go) == "package main\n")
+    assert str(peer.text) == "def solve():\n    pass\n"
