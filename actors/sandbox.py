@@ -34,6 +34,7 @@ import contextlib
 import functools
 import logging
 import os
+import platform
 import resource
 import shutil
 import signal
@@ -76,6 +77,7 @@ from engine.execution.sandbox import (
     host_argv,
     process_limits,
 )
+from engine.execution.seccomp import filter_program
 from engine.execution.verdicts import Verdict, case_verdict, compile_verdict, job_verdict
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ READ_CHUNK_BYTES: Final = 64 * 1024
 STATUS_CAP_BYTES: Final = 4096
 CGROUP_PID_MARGIN: Final = 4
 PIDS_CGROUP_ROOT: Final = Path("/sys/fs/cgroup/pids")
+SECCOMP_MACHINE: Final = "x86_64"
 DEFAULT_TYPESCRIPT_DIR: Final = (
     Path(__file__).resolve().parent.parent / ".data" / "node" / "node_modules" / "typescript"
 )
@@ -208,13 +211,33 @@ async def _readable(fd: int) -> None:
         loop.remove_reader(fd)
 
 
-def _kill(pids: Iterable[int]) -> list[int]:
-    """SIGKILL each pid through a pidfd (no pid-reuse race once open); returns the open pidfds."""
+def _belongs(pid: int, uid: int, cgroup: Path | None) -> bool:
+    """The process runs as the slot uid, or sits in the job's cgroup."""
+    if _real_uid(str(pid)) == uid:
+        return True
+    if cgroup is None:
+        return False
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except OSError:
+        return False
+    return any(":pids:" in line and line.endswith(f"/{cgroup.name}") for line in lines)
+
+
+def _kill(pids: Iterable[int], uid: int, cgroup: Path | None = None) -> list[int]:
+    """SIGKILL each process of the job through a pidfd; returns the open pidfds. Ownership is checked
+    after the pidfd is open (it pins the process), so a pid recycled since the scan is never hit."""
     handles = []
     for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
+        try:
             handle = os.pidfd_open(pid)
-            handles.append(handle)
+        except ProcessLookupError:
+            continue
+        if not _belongs(pid, uid, cgroup):
+            os.close(handle)
+            continue
+        handles.append(handle)
+        with contextlib.suppress(ProcessLookupError):
             signal.pidfd_send_signal(handle, signal.SIGKILL)
     return handles
 
@@ -225,10 +248,12 @@ async def sweep(uid: int, cgroup: Path | None = None, grace_s: float = KILL_GRAC
         pids = pids_of_uid(uid) | _cgroup_pids(cgroup)
         if not pids:
             return
-        handles = _kill(pids)
+        handles = _kill(pids, uid, cgroup)
         try:
             async with asyncio.timeout(grace_s):
                 await asyncio.gather(*(_readable(handle) for handle in handles))
+        except TimeoutError:
+            continue
         finally:
             for handle in handles:
                 os.close(handle)
@@ -265,21 +290,22 @@ class _Spawned:
                 os.close(fd)
 
 
-def _stdin_file(data: bytes) -> int:
-    fd = os.memfd_create("stdin")
+def _memory_file(data: bytes, name: str) -> int:
+    fd = os.memfd_create(name)
     with open(fd, "wb", closefd=False) as stream:
         stream.write(data)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
 
 
-def _spawn(argv_for: ArgvFor, stdin: bytes) -> _Spawned:
-    """Start the host command with exactly stdin, stdout, stderr and the two report pipes open
-    (`close_fds`: bwrap hands every inherited fd on to the program), in a new session."""
-    stdin_fd = _stdin_file(stdin)
+def _spawn(argv_for: ArgvFor, stdin: bytes, seccomp: bytes | None) -> _Spawned:
+    """Start the host command with exactly stdin, stdout, stderr, the two report pipes and the seccomp
+    filter open (`close_fds`: bwrap hands every inherited fd on to the program), in a new session."""
+    stdin_fd = _memory_file(stdin, "stdin")
+    filter_fd = _memory_file(seccomp, "seccomp") if seccomp is not None else None
     pipes = [os.pipe() for _ in range(4)]
     (out_r, out_w), (err_r, err_w), (status_r, status_w), (report_r, report_w) = pipes
-    argv = argv_for(HostFds(status=status_w, report=report_w))
+    argv = argv_for(HostFds(status=status_w, report=report_w, seccomp=filter_fd))
     started = asyncio.get_running_loop().time()
     try:
         popen = subprocess.Popen(  # noqa: S603 - argv is built by engine.execution.sandbox, no shell
@@ -287,7 +313,7 @@ def _spawn(argv_for: ArgvFor, stdin: bytes) -> _Spawned:
             stdin=stdin_fd,
             stdout=out_w,
             stderr=err_w,
-            pass_fds=(status_w, report_w),
+            pass_fds=(status_w, report_w) if filter_fd is None else (status_w, report_w, filter_fd),
             start_new_session=True,
             env={"PATH": SANDBOX_PATH},
         )
@@ -296,8 +322,9 @@ def _spawn(argv_for: ArgvFor, stdin: bytes) -> _Spawned:
             os.close(read)
         raise SandboxUnavailableError(f"cannot start {argv[0]}: {exc}") from exc
     finally:
-        for fd in (stdin_fd, out_w, err_w, status_w, report_w):
-            os.close(fd)
+        for fd in (stdin_fd, out_w, err_w, status_w, report_w, filter_fd):
+            if fd is not None:
+                os.close(fd)
     for read, _ in pipes:
         os.set_blocking(read, False)
     return _Spawned(popen, os.pidfd_open(popen.pid), out_r, err_r, status_r, report_r, started)
@@ -333,7 +360,7 @@ async def _await_exit(
         done, _ = await asyncio.wait({exited, stopped}, timeout=wall_s, return_when=asyncio.FIRST_COMPLETED)
         if exited in done:
             return False
-        for handle in _kill(pids_of_uid(uid)):
+        for handle in _kill(pids_of_uid(uid), uid):
             os.close(handle)
         try:
             await asyncio.wait_for(asyncio.shield(exited), grace_s)
@@ -357,12 +384,17 @@ def _reap(proc: _Spawned) -> tuple[int | None, int | None, resource.struct_rusag
     return exit_code, number, usage
 
 
-def _abort(proc: _Spawned, uid: int) -> None:
-    """Cancelled or failed mid-run: kill the program and bwrap, and reap bwrap (it dies at once)."""
-    for handle in _kill(pids_of_uid(uid)):
+async def _abort(proc: _Spawned, uid: int, grace_s: float) -> None:
+    """Cancelled or failed mid-run: kill the slot's processes and let bwrap reap them and exit (killing
+    bwrap first would orphan the program, leaving a zombie for the machine's init)."""
+    for handle in _kill(pids_of_uid(uid), uid):
         os.close(handle)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    try:
+        async with asyncio.timeout(grace_s):
+            await _readable(proc.pidfd)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     _reap(proc)
 
 
@@ -409,14 +441,15 @@ async def execute(
     limits: Limits,
     cgroup: Path | None = None,
     grace_s: float = KILL_GRACE_S,
+    seccomp: bytes | None = None,
 ) -> Execution:
-    """Run one host command line (`host_argv`, given the pipes' fds) to its end and measure it."""
-    proc = _spawn(argv_for, stdin)
+    """Run one host command line (`host_argv`, given the fds) to its end and measure it."""
+    proc = _spawn(argv_for, stdin, seccomp)
     try:
         return await _supervise(proc, uid, limits, cgroup, grace_s)
     finally:
         if not proc.reaped:
-            _abort(proc, uid)
+            await _abort(proc, uid, grace_s)
         proc.close()
 
 
@@ -489,6 +522,11 @@ class Sandbox:
         self._slots = SlotPool(self.config.uids)
         self.layout = detect_layout(self.config.typescript_dir)
         self.cgroups = _cgroups_usable(self.config.pids_cgroup_root)
+        self.seccomp = filter_program() if platform.machine() == SECCOMP_MACHINE else None
+        if self.seccomp is None:
+            log.warning(
+                "sandbox: no seccomp filter for %s; user namespaces stay available", platform.machine()
+            )
 
     async def run_job(
         self, language: Language | str, source: str, cases: Sequence[Case], limits: Limits | None = None
@@ -572,7 +610,8 @@ class Sandbox:
         def argv_for(fds: HostFds) -> list[str]:
             return host_argv(step, self.layout, fds, procs)
 
-        return await execute(argv_for, stdin, job.uid, limits, job.cgroup, self.config.kill_grace_s)
+        grace = self.config.kill_grace_s
+        return await execute(argv_for, stdin, job.uid, limits, job.cgroup, grace, self.seccomp)
 
 
 @functools.cache

@@ -5,6 +5,7 @@
             filesystem: read-only /usr (and /bin, /lib, /lib64 as binds or symlinks, as on the host),
             an /etc holding only what toolchains need, a size-limited tmpfs /tmp, the job's work dir
             at /work (read-write only while compiling), a fresh /proc and a minimal /dev
+            a seccomp filter (`engine.execution.seccomp`: no user namespaces, no exotic kernel APIs)
     setpriv --reuid U --regid G --clear-groups --no-new-privs, no inheritable or bounding capabilities
     prlimit --cpu --nproc --fsize --nofile --core=0 --data, soft = hard (no --as: it breaks the
             JVM, V8 and Go, which reserve far more address space than they use)
@@ -86,6 +87,16 @@ class SandboxStep:
     mount_typescript: bool = False
 
 
+@dataclass(frozen=True)
+class HostFds:
+    """The runner's fds the host-side command uses, by number in the spawned process: bwrap's JSON
+    status pipe, GNU time's report pipe, and the seccomp filter (None: no filter on this machine)."""
+
+    status: int
+    report: int
+    seccomp: int | None = None
+
+
 def process_limits(limits: Limits, spec: LanguageSpec) -> ProcessLimits:
     return ProcessLimits(
         cpu_s=limits.cpu_limit_s,
@@ -149,15 +160,18 @@ def _prlimit_args(limits: ProcessLimits) -> list[str]:
     return ["prlimit", *(f"--{name}={value}:{value}" for name, value in values.items()), "--"]
 
 
-def build_argv(step: SandboxStep, layout: HostLayout, status_fd: int) -> list[str]:
-    """The sandbox command line for one step; bwrap reports its child's pid and exit on `status_fd`."""
+def build_argv(step: SandboxStep, layout: HostLayout, fds: HostFds) -> list[str]:
+    """The sandbox command line for one step; bwrap reports its child's pid and exit on `fds.status`
+    and loads the seccomp filter from `fds.seccomp`."""
+    seccomp = [] if fds.seccomp is None else ["--seccomp", str(fds.seccomp)]
     return [
         "bwrap",
         *NAMESPACES,
         *("--die-with-parent", "--as-pid-1", "--new-session", "--hostname", "sandbox"),
         *_env_args(step.env),
         *_filesystem_args(step, layout),
-        *("--json-status-fd", str(status_fd)),
+        *("--json-status-fd", str(fds.status)),
+        *seccomp,
         *_setpriv_args(step.uid, step.gid),
         *_prlimit_args(step.limits),
         *step.command,
@@ -174,15 +188,7 @@ def measure_prefix(report_fd: int) -> list[str]:
     return [MEASURE_TOOL, "--quiet", "--format=%M", f"--output=/dev/fd/{report_fd}"]
 
 
-@dataclass(frozen=True)
-class HostFds:
-    """The runner's pipes the host-side command writes to, by fd number in the spawned process."""
-
-    status: int
-    report: int
-
-
 def host_argv(step: SandboxStep, layout: HostLayout, fds: HostFds, cgroup_procs: str | None) -> list[str]:
     """What the runner starts: [cgroup join] + GNU time + the sandbox command line."""
     joined = cgroup_prefix(cgroup_procs) if cgroup_procs is not None else []
-    return [*joined, *measure_prefix(fds.report), *build_argv(step, layout, fds.status)]
+    return [*joined, *measure_prefix(fds.report), *build_argv(step, layout, fds)]

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from engine.errors import DomainError, InvalidInput
+from engine.room import Join
 from engine.room.state import Room
 from engine.room.status import RoomStatus
 from gateway.room_service import RoomService
@@ -90,6 +91,7 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
     # Count the new socket before registering it: registering closes an older socket of the same user,
     # whose disconnect must not make the user inactive.
     await rooms.client.call(room_id, "connected", user_id)
+    await _rejoin_if_inactive(rooms, room_id, outcome.room, user_id)
     hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
     for frame in await rooms.client.call(room_id, "hello"):
         subscriber.send(frame)
@@ -99,6 +101,17 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
         hub.leave(room_id, subscriber)
         with contextlib.suppress(Exception):  # the room may be gone; presence then no longer matters
             await rooms.client.call(room_id, "disconnected", user_id, services.now())
+
+
+async def _rejoin_if_inactive(rooms: RoomService, room_id: str, room: Room, user_id: str) -> None:
+    """Connecting with a valid collab token is joining: a participant made inactive by an earlier
+    disconnect becomes active again (stock Yjs clients cannot call the REST join after reconnecting).
+    When the seat is no longer available the socket stays, read-only."""
+    member = room.participant(user_id)
+    if member is None or member.is_active:
+        return
+    with contextlib.suppress(DomainError):
+        await rooms.execute(room_id, Join(user_id))
 
 
 async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: RoomService) -> None:

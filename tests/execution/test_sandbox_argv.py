@@ -24,6 +24,8 @@ MERGED_USR = HostLayout(
     present=frozenset({"/usr", "/bin", "/lib", "/lib64", "/etc/alternatives", "/etc/ld.so.cache"}),
     typescript_dir="/srv/node_modules/typescript",
 )
+FDS = HostFds(status=3, report=4)
+FDS7 = HostFds(status=7, report=8, seccomp=9)
 CAPS = ProcessLimits(cpu_s=3, processes=64, file_bytes=16 * MIB, open_files=128, data_bytes=288 * MIB)
 STEP = SandboxStep(
     command=("python3", "-B", "main.py"),
@@ -42,7 +44,7 @@ def _after(argv: list[str], flag: str, count: int = 1) -> list[list[str]]:
 
 
 def test_build_argv_chains_bwrap_setpriv_prlimit_then_the_command() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=7)
+    argv = build_argv(STEP, MERGED_USR, FDS7)
     assert argv[0] == "bwrap"
     assert argv.index("bwrap") < argv.index("setpriv") < argv.index("prlimit")
     assert argv[-3:] == ["python3", "-B", "main.py"]
@@ -50,7 +52,7 @@ def test_build_argv_chains_bwrap_setpriv_prlimit_then_the_command() -> None:
 
 
 def test_build_argv_unshares_every_namespace_but_user_and_ties_the_sandbox_to_its_parent() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=7)
+    argv = build_argv(STEP, MERGED_USR, FDS7)
     bwrap = argv[: argv.index("setpriv")]
     assert "--unshare-all" not in bwrap
     assert "--unshare-user" not in bwrap
@@ -59,10 +61,12 @@ def test_build_argv_unshares_every_namespace_but_user_and_ties_the_sandbox_to_it
     for flag in ("--die-with-parent", "--as-pid-1", "--new-session", "--clearenv"):
         assert flag in bwrap
     assert _after(argv, "--json-status-fd") == [["7"]]
+    assert _after(argv, "--seccomp") == [["9"]]
+    assert "--seccomp" not in build_argv(STEP, MERGED_USR, FDS)
 
 
 def test_build_argv_drops_to_the_slot_uid_without_privileges() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=3)
+    argv = build_argv(STEP, MERGED_USR, FDS)
     setpriv = argv[argv.index("setpriv") : argv.index("prlimit")]
     assert setpriv[1:5] == ["--reuid", "61001", "--regid", "61001"]
     for flag in ("--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"):
@@ -70,7 +74,7 @@ def test_build_argv_drops_to_the_slot_uid_without_privileges() -> None:
 
 
 def test_build_argv_sets_each_rlimit_soft_and_hard_and_never_address_space() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=3)
+    argv = build_argv(STEP, MERGED_USR, FDS)
     prlimit = argv[argv.index("prlimit") : argv.index("--", argv.index("prlimit"))]
     assert prlimit[1:] == [
         "--cpu=3:3",
@@ -84,37 +88,35 @@ def test_build_argv_sets_each_rlimit_soft_and_hard_and_never_address_space() -> 
 
 
 def test_build_argv_mirrors_merged_usr_symlinks_and_binds_only_what_exists() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=3)
+    argv = build_argv(STEP, MERGED_USR, FDS)
     assert ["/usr", "/usr"] in _after(argv, "--ro-bind", 2)
     assert _after(argv, "--symlink", 2) == [["usr/bin", "/bin"], ["usr/lib", "/lib"], ["usr/lib64", "/lib64"]]
     binds = [pair[0] for pair in _after(argv, "--ro-bind", 2)]
     assert "/etc/alternatives" in binds
     assert "/etc/java-17-openjdk" not in binds
     split = HostLayout(present=frozenset({"/usr", "/bin", "/lib"}))
-    split_argv = build_argv(STEP, split, status_fd=3)
+    split_argv = build_argv(STEP, split, FDS)
     assert ["/bin", "/bin"] in _after(split_argv, "--ro-bind", 2)
     assert "/lib64" not in split_argv
 
 
 def test_build_argv_exposes_no_host_secret_or_repository_path() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=3)
+    argv = build_argv(STEP, MERGED_USR, FDS)
     assert not any(arg.startswith(("/root", "/home", "/etc/shadow", "/etc/passwd")) for arg in argv)
     assert "/" not in [pair[0] for pair in _after(argv, "--bind", 2) + _after(argv, "--ro-bind", 2)]
 
 
 def test_build_argv_work_dir_is_read_only_unless_compiling() -> None:
-    run = build_argv(STEP, MERGED_USR, status_fd=3)
+    run = build_argv(STEP, MERGED_USR, FDS)
     assert ["/var/jobs/job-61001-abc", "/work"] in _after(run, "--ro-bind", 2)
     assert _after(run, "--bind", 2) == []
-    compile_step = build_argv(
-        SandboxStep(**{**STEP.__dict__, "work_writable": True}), MERGED_USR, status_fd=3
-    )
+    compile_step = build_argv(SandboxStep(**{**STEP.__dict__, "work_writable": True}), MERGED_USR, FDS)
     assert _after(compile_step, "--bind", 2) == [["/var/jobs/job-61001-abc", "/work"]]
     assert _after(run, "--chdir") == [["/work"]]
 
 
 def test_build_argv_tmp_is_a_private_sized_tmpfs_and_proc_dev_are_fresh() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=3)
+    argv = build_argv(STEP, MERGED_USR, FDS)
     tmpfs_at = argv.index("--tmpfs")
     assert argv[tmpfs_at - 4 : tmpfs_at + 2] == [
         *("--perms", "1777", "--size", str(64 * MIB), "--tmpfs", SANDBOX_TMP),
@@ -124,7 +126,7 @@ def test_build_argv_tmp_is_a_private_sized_tmpfs_and_proc_dev_are_fresh() -> Non
 
 
 def test_build_argv_environment_is_minimal_plus_the_languages() -> None:
-    argv = build_argv(STEP, MERGED_USR, status_fd=3)
+    argv = build_argv(STEP, MERGED_USR, FDS)
     assert _after(argv, "--setenv", 2) == [
         ["PATH", "/usr/bin:/bin"],
         ["HOME", SANDBOX_TMP],
@@ -134,12 +136,12 @@ def test_build_argv_environment_is_minimal_plus_the_languages() -> None:
 
 
 def test_build_argv_mounts_typescript_only_when_asked_and_present() -> None:
-    assert "/opt/typescript" not in build_argv(STEP, MERGED_USR, status_fd=3)
+    assert "/opt/typescript" not in build_argv(STEP, MERGED_USR, FDS)
     with_ts = SandboxStep(**{**STEP.__dict__, "mount_typescript": True})
     assert ["/srv/node_modules/typescript", "/opt/typescript"] in _after(
-        build_argv(with_ts, MERGED_USR, status_fd=3), "--ro-bind", 2
+        build_argv(with_ts, MERGED_USR, FDS), "--ro-bind", 2
     )
-    assert "/opt/typescript" not in build_argv(with_ts, HostLayout(present=frozenset({"/usr"})), status_fd=3)
+    assert "/opt/typescript" not in build_argv(with_ts, HostLayout(present=frozenset({"/usr"})), FDS)
 
 
 def test_process_limits_add_the_runtimes_headroom_and_threads() -> None:
@@ -158,7 +160,7 @@ def test_host_argv_prefixes_the_cgroup_join_and_the_rusage_reporter(procs: str |
     start = argv.index(MEASURE_TOOL)
     assert argv[:start] == ([] if procs is None else cgroup_prefix(procs))
     assert argv[start : start + 4] == [MEASURE_TOOL, "--quiet", "--format=%M", "--output=/dev/fd/6"]
-    assert argv[start + 4 :] == build_argv(STEP, MERGED_USR, status_fd=5)
+    assert argv[start + 4 :] == build_argv(STEP, MERGED_USR, HostFds(status=5, report=6))
 
 
 def test_cgroup_prefix_joins_then_execs_the_rest() -> None:
