@@ -5,26 +5,34 @@ a uid: in this process a `SlotPool` hands them out; across processes on the mach
 socket named after the uid is the lock (the kernel drops it when its holder dies). The job gets a fresh
 work dir (owned by the slot uid, mode 0700, under a root-only base dir), compiles once in the sandbox
 (work dir writable, `COMPILE_LIMITS`), then runs each case in a new sandbox (work dir read-only, so a
-case cannot leave files for the next one, and /tmp is a fresh size-limited tmpfs).
+case cannot leave files for the next one; /tmp is a fresh size-limited tmpfs). The command lines come
+from `engine.execution.sandbox`; the seccomp filter from `engine.execution.seccomp` (x86_64 only).
 
-Measurement, per sandboxed process:
-- wall time: the event loop's monotonic clock from `posix_spawn` of bwrap until its pidfd reports exit
-  (includes bwrap's setup, a few milliseconds);
-- CPU time and peak memory: `os.wait4` on bwrap. The program runs as pid 1 of its pid namespace
-  (`--as-pid-1`), bwrap reaps it and the namespace's other processes are reaped before it exits, so the
-  rusage covers the whole tree: CPU = user + system time of every process, peak memory = the largest
-  resident set of any one process (`ru_maxrss`, not a sum);
+Measurement, per sandboxed process (host command: [cgroup join] -> GNU time -> bwrap -> program):
+- wall time: the event loop's monotonic clock from spawn until the pidfd reports exit (includes the
+  wrappers' and bwrap's setup, a few milliseconds);
+- CPU time: `os.wait4` on the spawned process: user + system time of the whole tree. The program runs
+  as pid 1 of its pid namespace (`--as-pid-1`): bwrap reaps it, and the namespace's other processes are
+  reaped before it exits, so every process's time reaches the rusage;
+- peak memory: what GNU time reports for bwrap (`%M`, from its own wait4): the largest resident set of
+  any one process of the tree (not a sum). Our own wait4 cannot be used for this: a child forked from
+  the runner inherits the runner's resident-set high-water mark in `ru_maxrss`;
 - output: stdout and stderr are drained concurrently and capped (64 KiB each by default); a stream
   passing its cap marks the run truncated and kills it.
-Processes are spawned with `os.posix_spawnp` and watched through a pidfd rather than with
-`asyncio.create_subprocess_exec`, whose child watcher reaps with `waitpid` and discards the rusage.
+Processes are started with `subprocess.Popen(close_fds=True)` (bwrap passes every inherited fd on to
+the program) but reaped here with `os.wait4` once their pidfd is readable, never by asyncio's child
+watcher, which would discard the rusage.
 
-Kill and cleanup: on the wall-clock limit or an output overflow every process of the slot uid gets
-SIGKILL through a pidfd (the program is pid 1, so the whole namespace goes with it), and bwrap exits
-on its own. After every process the runner checks that no process of the slot uid (or of the job's
-pids cgroup) remains, killing and awaiting any it finds; the same sweep runs before a slot is reused.
-A v1 `pids` cgroup is used when `/sys/fs/cgroup/pids` is writable: one per job, `pids.max` per step,
-removed at the end. The work dir is deleted when the job ends.
+Kill and cleanup: on the wall-clock limit, an output overflow or cancellation every process of the slot
+uid gets SIGKILL through a pidfd (the program is pid 1, so its whole namespace goes with it) and bwrap
+reaps it and exits on its own (killing bwrap first would orphan the program as a zombie). After every
+process the runner checks that no process of the slot uid (or of the job's pids cgroup) remains, killing
+and awaiting any it finds; the same sweep runs before a slot is used. A v1 `pids` cgroup is used when
+`/sys/fs/cgroup/pids` is writable: one per job, `pids.max` set per step, removed at the end. The work dir
+is deleted when the job ends. If the runner process itself dies mid-run, nothing enforces the wall
+clock any more (a parent-death signal cannot reach the slot uid: it is cleared by the uid switch, and
+bwrap drops the capability to signal other uids); RLIMIT_CPU still bounds a busy program, and the next
+job on that slot kills whatever is left before it starts.
 """
 
 from __future__ import annotations
@@ -566,6 +574,9 @@ class Sandbox:
         command = compile_command(spec, source, SANDBOX_WORK_DIR, memory_mb)
         if command is None:
             return CompileResult(Verdict.ACCEPTED, None)
+        if spec.uses_typescript and self.layout.typescript_dir is None:
+            missing = f"TypeScript is not installed at {self.config.typescript_dir} (run `make bootstrap`)"
+            return CompileResult(Verdict.SYSTEM_ERROR, Execution(None, None, 0, 0, 0, sandbox_error=missing))
         env = resolve_env(spec.compile_env, memory_mb)
         run = await self._step(job, spec, command, env, COMPILE_LIMITS, writable=True, stdin=b"")
         return CompileResult(compile_verdict(run), run)

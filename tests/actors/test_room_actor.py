@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pycrdt import Doc, Text
 
 from actors.room import CreateSpec, RoomActor, RoomRuntime
-from engine.room import Join, RoomMode, RoomStatus
+from engine.collab.wire import FrameKind, encode
+from engine.room import Join, RoomMode, RoomStatus, SetReady, Transition
 from engine.room.state import RoomSettings
 from gateway.room_admin import force_close
 from gateway.services import Services
@@ -77,3 +80,28 @@ async def test_force_close_uses_the_finish_path_and_audits(
     ]
     detail = await client.get(f"/api/rooms/{room['roomId']}", headers=host.headers)
     assert detail.json()["status"] == "finished"
+
+
+async def test_periodic_snapshot_only_when_the_code_changed(services: Services) -> None:
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    host, guest = str(uuid.uuid4()), str(uuid.uuid4())
+    actor = RoomActor(str(uuid.uuid4()), runtime)
+    await actor.create(_spec(host))
+    await actor.execute(Join(guest))
+    for user in (host, guest):
+        await actor.execute(SetReady(user, True))
+    started = await actor.execute(Transition(host, RoomStatus.WARMUP))
+    session_id = started.room.session_id
+    assert session_id is not None
+    peer: Doc[Any] = Doc()
+    before = peer.get_state()
+    peer.get("code:python", type=Text).insert(0, "a = 1\n")
+    await actor.receive(host, encode(FrameKind.SYNC_UPDATE, peer.get_update(before)))
+    store = services.mongo.db["code_snapshots"]
+    await actor._periodic_snapshot()
+    await actor._periodic_snapshot()
+    actor._last_periodic = 0.0
+    await actor._periodic_snapshot()
+    periodic = await store.find({"sessionId": session_id, "trigger": "periodic"}).to_list()
+    assert [s["code"] for s in periodic] == ["a = 1\n"]
+    assert periodic[0]["linesOfCode"] == 1
