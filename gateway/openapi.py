@@ -7,9 +7,20 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from engine.identity import UserRole
+from engine.problems.model import LANGUAGES, Difficulty
+from engine.room import RoomMode, RoomRole, RoomStatus
 from gateway.schemas.common import ErrorResponse, Pagination
 
 EXTRA_COMPONENTS = (ErrorResponse, Pagination)
+ENUM_COMPONENTS: dict[str, tuple[str, ...]] = {
+    "RoomStatus": tuple(s.value for s in RoomStatus),
+    "RoomRole": tuple(r.value for r in RoomRole),
+    "RoomMode": tuple(m.value for m in RoomMode),
+    "SupportedLanguage": LANGUAGES,
+    "Difficulty": tuple(d.value for d in Difficulty),
+    "UserRole": tuple(r.value for r in UserRole),
+}
 
 
 def install(app: FastAPI) -> None:
@@ -24,6 +35,8 @@ def install(app: FastAPI) -> None:
             components.setdefault(
                 model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}")
             )
+        for name, values in ENUM_COMPONENTS.items():
+            components.setdefault(name, {"title": name, "type": "string", "enum": list(values)})
         for path in schema.get("paths", {}).values():
             for operation in path.values():
                 operation.get("responses", {}).pop("422", None)

@@ -14,7 +14,39 @@ from tests.support import register
 
 pytestmark = pytest.mark.anyio
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-SEED_SCHEMAS = ("ErrorResponse", "Pagination", "UserProfile", "PublicProfile", "HealthResponse")
+SEED_SCHEMAS = (
+    "RoomStatus",
+    "RoomRole",
+    "RoomMode",
+    "SupportedLanguage",
+    "Difficulty",
+    "UserRole",
+    "ErrorResponse",
+    "Pagination",
+    "UserProfile",
+    "PublicProfile",
+    "RoomConfig",
+    "RoomParticipantSummary",
+    "RoomSummary",
+    "RoomDetail",
+    "RoomPreview",
+    "ProblemSummary",
+    "ProblemDetail",
+    "ProblemExample",
+    "TestCase",
+    "TagInfo",
+    "WeaknessEntry",
+    "CodeSnapshot",
+    "HealthResponse",
+    "CreateDocumentRequest",
+    "CreateDocumentResponse",
+    "DestroyDocumentResponse",
+    "KickUserRequest",
+    "KickUserResponse",
+    "SnapshotReadyPayload",
+    "UserDisconnectedPayload",
+    "CallbackAckResponse",
+)
 
 
 def _routes(app: FastAPI) -> list[tuple[str, str, bool]]:
