@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.anyio, needs_sandbox]
 
 REPO = Path(__file__).resolve().parents[2]
 ROOMY = Limits(time_ms=10_000, memory_mb=256)
+SLEEPER = "import time\ntime.sleep(60)\n"  # bounded-poll: the sandboxed program sleeps, not the test
 
 PROBE_PATHS = """\
 import os, sys
@@ -156,9 +157,7 @@ async def test_escape_another_jobs_folder_is_unreadable_and_cancelled_jobs_clean
         return bool(victim_dirs()) and bool(pids_of_uid(victim_uid))
 
     async with asyncio.TaskGroup() as tasks:
-        job = tasks.create_task(
-            run_once(Language.PYTHON, "import time\ntime.sleep(60)\n", "", long_job, sandbox=victim)
-        )
+        job = tasks.create_task(run_once(Language.PYTHON, SLEEPER, "", long_job, sandbox=victim))
         await wait_until(victim_running, timeout_s=30)
         (folder,) = victim_dirs()
         targets = [str(folder), str(folder / "main.py"), str(tmp_path)]
@@ -197,7 +196,7 @@ for path in ("/x", "/usr/x", "/etc/x", "/work/x", "/dev/shm/x", "/dev/x", "/tmp/
 async def _prompt_work_s() -> float:
     started = time.perf_counter()
     sum(range(200_000))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # bounded-poll: one event-loop turn, measuring responsiveness
     return time.perf_counter() - started
 
 
@@ -271,7 +270,7 @@ signal.signal(signal.SIGHUP, signal.SIG_IGN)
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
-        time.sleep(120)
+        time.sleep(120)  # bounded-poll: a sandboxed orphan that must be killed
     os._exit(0)
 print("parent", flush=True)
 while {ending == "times out"}:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.anyio
 async def _settle() -> None:
     """Let every ready task run until it blocks (acquisition is synchronous when a uid is free)."""
     for _ in range(20):
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # bounded-poll: yield so ready tasks run
 
 
 async def _take(pool: SlotPool, taken: list[int], release: asyncio.Event) -> None:
