@@ -74,6 +74,10 @@ class RoomClient:
     def __init__(self, runtime: RoomRuntime) -> None:
         self._runtime = runtime
 
+    @property
+    def runtime(self) -> RoomRuntime:
+        return self._runtime
+
     def revive(self, room_id: str) -> None:
         """(Re)create the named actor of a room stored as live; it reloads itself from MongoDB."""
         deploy.spawn_pooled("room", room_id, self._runtime, get_if_exists=True)

@@ -94,6 +94,13 @@ def pool(kind: str, target_idle: int, spawn_args: tuple[Any, ...] = (), probe_in
     )
 
 
+def submit_execution(job: dict[str, Any], runtime: Any) -> Any:
+    """Queue an execution job as a Ray task (`num_cpus=1`, so the cluster queues what it cannot run)."""
+    from actors.execution import execute_job
+
+    return ray.remote(num_cpus=1, max_retries=0)(execute_job).remote(job, runtime)
+
+
 def cluster_address() -> str:
     """The GCS address of the connected cluster (what another gateway sets as RAY_ADDRESS)."""
     address: str = ray.get_runtime_context().gcs_address

@@ -328,6 +328,11 @@ class RoomActor:
         await DocumentStore(self._mongo).add_code_snapshot(snapshot)
         return snapshot
 
+    async def publish_event(self, kind: str, data: dict[str, Any]) -> None:
+        """An event produced outside the room (e.g. `execution-result`), for the room's sockets."""
+        await self._ready()
+        self._publish_volatile([(kind, data)])
+
     async def seed_document(self, starter: dict[str, str]) -> None:
         await self._ready()
         self._doc().seed(starter)

@@ -140,6 +140,10 @@ class Gone(DomainError):
     """The resource existed but is no longer usable (410)."""
 
 
+class Unprocessable(DomainError):
+    """Well-formed but cannot be processed in the current state (422)."""
+
+
 class TooLarge(DomainError):
     """The payload exceeds a bound (413)."""
 

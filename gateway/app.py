@@ -25,6 +25,7 @@ from gateway.routers import (
     blobs,
     bookmarks,
     collab,
+    execution,
     health,
     problems,
     room_control,
@@ -112,6 +113,7 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         rooms.router,
         room_control.router,
         sessions.router,
+        execution.router,
     ):
         api.include_router(router)
     api.include_router(collab.callbacks)

@@ -30,6 +30,7 @@ HTTP_STATUS: dict[type[e.DomainError], int] = {
     e.Conflict: 409,
     e.Gone: 410,
     e.TooLarge: 413,
+    e.Unprocessable: 422,
     e.UnsupportedMedia: 415,
     e.RateLimited: 429,
     e.Unavailable: 503,

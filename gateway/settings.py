@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     mail_from: str = "SynCode <no-reply@syncode.local>"
     ai_daily_limit: int = 100
     execution_daily_limit: int = 100
+    execution_rate_per_min: int = 10
     rooms_max_active: int = 100
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

@@ -1,0 +1,112 @@
+"""Execution jobs as Ray tasks: run the code in the sandbox, store the result, tell the room.
+
+A job is a plain dict (picklable): kind ("run" | "submission"), jobId, roomId, userId, language, code,
+and for runs stdin/limits, for submissions problemId. The task owns the job's state transitions
+(queued -> running -> completed | failed) and always leaves the job in a final state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from actors.room import RoomRuntime
+from actors.sandbox import run_job
+from engine.execution.languages import Language
+from engine.execution.limits import Limits
+from engine.execution.results import JobResult, reference_fields
+from storage.client import connect
+from storage.executions import ExecutionRepository
+from storage.problems import ProblemRepository
+
+log = logging.getLogger(__name__)
+RUN_TIME_MS = 5000
+RUN_MEMORY_MB = 256
+
+
+def execute_job(job: dict[str, Any], runtime: RoomRuntime) -> dict[str, Any]:
+    """The Ray task body (synchronous entry point)."""
+    return asyncio.run(_execute(job, runtime))
+
+
+async def _execute(job: dict[str, Any], runtime: RoomRuntime) -> dict[str, Any]:
+    mongo = connect(runtime.mongo_uri, runtime.database)
+    repo = ExecutionRepository(mongo)
+    kind, job_id = job["kind"], job["jobId"]
+    try:
+        await repo.set_status(kind, job_id, "running", datetime.now(UTC))
+        summary = await (_submission(job, mongo) if kind == "submission" else _run(job))
+        await repo.complete(kind, job_id, "completed", summary, datetime.now(UTC))
+    except Exception as exc:
+        log.exception("execution job failed", extra={"job_id": job_id})
+        summary = {"verdict": "system_error", "error": type(exc).__name__, "stdout": ""}
+        await repo.complete(kind, job_id, "failed", summary, datetime.now(UTC))
+    finally:
+        await mongo.close()
+    await _announce(job, summary)
+    return summary
+
+
+async def _run(job: dict[str, Any]) -> dict[str, Any]:
+    limits = Limits(
+        time_ms=int(job.get("timeMs") or RUN_TIME_MS), memory_mb=int(job.get("memoryMb") or RUN_MEMORY_MB)
+    )
+    result = await run_job(Language(job["language"]), job["code"], [(job.get("stdin") or "", None)], limits)
+    fields = reference_fields(result.cases[0], limits, result.compile.message) if result.cases else {}
+    return {**fields, "verdict": result.verdict.value, "compileOk": result.compile.ok}
+
+
+async def _submission(job: dict[str, Any], mongo: Any) -> dict[str, Any]:
+    problems = ProblemRepository(mongo)
+    problem = await problems.get(job["problemId"])
+    cases = await problems.tests(job["problemId"], include_hidden=True)
+    limits = Limits(
+        time_ms=(problem.time_limit_ms if problem and problem.time_limit_ms else 2000),
+        memory_mb=(problem.memory_limit_mb if problem and problem.memory_limit_mb else 256),
+    )
+    result = await run_job(
+        Language(job["language"]), job["code"], [(c.input, c.expected_output) for c in cases], limits
+    )
+    summary = _submission_summary(result, limits, [c.is_hidden for c in cases])
+    await problems.record_submission(
+        job["problemId"], job["userId"], summary["verdict"] == "accepted", datetime.now(UTC)
+    )
+    return summary
+
+
+def _submission_summary(result: JobResult, limits: Limits, hidden: list[bool]) -> dict[str, Any]:
+    cases = []
+    for case, is_hidden in zip(result.cases, hidden, strict=True):
+        fields = reference_fields(case, limits, result.compile.message)
+        cases.append({**fields, "index": case.index, "isHidden": is_hidden})
+    return {
+        "verdict": result.verdict.value,
+        "passed": result.passed_count,
+        "total": len(cases),
+        "compileOk": result.compile.ok,
+        "compileMessage": result.compile.message,
+        "cases": cases,
+    }
+
+
+async def _announce(job: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Push a short result to the room so every socket sees `execution-result` (best effort)."""
+    from actors import deploy
+
+    handle = deploy.get_named("room", job["roomId"])
+    if handle is None:
+        return
+    event = {
+        "jobId": job["jobId"],
+        "kind": job["kind"],
+        "userId": job["userId"],
+        "verdict": summary.get("verdict"),
+        "passed": summary.get("passed"),
+        "total": summary.get("total"),
+    }
+    try:
+        await handle.publish_event.remote("execution-result", event)
+    except Exception:  # noqa: BLE001 - the room may have finished meanwhile
+        log.warning("could not announce execution result", extra={"job_id": job["jobId"]})

@@ -1,0 +1,167 @@
+"""Run and submit through the real gateway, a real Ray task and the real sandbox: results, verdicts,
+hidden-case redaction, counters, lists, lock/capability checks, quota, and the room's `execution-result`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from engine.identity import UserRole
+from gateway.quotas import QuotaKind, consume
+from gateway.services import Services
+from tests.execution.conftest import needs_sandbox
+from tests.gateway.rooms_support import create_room, join, post, to_coding
+from tests.gateway.ws_support import next_event, open_socket
+from tests.support import Account, register, wait_until
+
+pytestmark = [pytest.mark.anyio, needs_sandbox]
+ECHO = "print(input())\n"
+
+
+async def _finished(client: httpx.AsyncClient, who: Account, path: str) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+
+    async def done() -> bool:
+        nonlocal body
+        response = await client.get(path, headers=who.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        return body["status"] in ("completed", "failed")
+
+    await wait_until(done, timeout_s=120, step_s=0.2)
+    return body
+
+
+async def _coding_room(
+    client: httpx.AsyncClient, services: Services, **body: Any
+) -> tuple[Account, Account, dict[str, Any]]:
+    host, guest = await register(client), await register(client)
+    await services.users.set_role(host.id, UserRole.ADMIN, services.now())
+    room = await create_room(client, host, **body)
+    await join(client, guest, room)
+    await to_coding(client, host, guest, room)
+    return host, guest, room
+
+
+async def test_run_returns_output_and_is_listed(
+    client: httpx.AsyncClient, services: Services, live_url: str
+) -> None:
+    host, guest, room = await _coding_room(client, services)
+    rid = room["roomId"]
+    ws = await open_socket(
+        live_url, rid, (await client.get(f"/api/rooms/{rid}", headers=host.headers)).json()["collabToken"]
+    )
+    accepted = await post(
+        client, guest, f"/api/rooms/{rid}/run", {"language": "python", "code": ECHO, "stdin": "hi"}
+    )
+    assert accepted.status_code == 202, accepted.text
+    job_id = accepted.json()["jobId"]
+    result = await _finished(client, guest, f"/api/execution/{job_id}")
+    assert result["status"] == "completed"
+    assert result["result"]["verdict"] == "accepted"
+    assert result["result"]["stdout"] == "hi\n"
+    status = (await client.get(f"/api/execution/{job_id}/status", headers=host.headers)).json()
+    assert status == {"jobId": job_id, "status": "completed"}
+    event = await next_event(ws, "execution-result")
+    assert event["data"]["jobId"] == job_id
+    listed = (await client.get(f"/api/rooms/{rid}/runs", headers=host.headers)).json()["data"]
+    assert [r["id"] for r in listed] == [job_id]
+    await ws.close()
+    crash = await post(
+        client, guest, f"/api/rooms/{rid}/run", {"language": "python", "code": "raise SystemExit(3)"}
+    )
+    failed = await _finished(client, guest, f"/api/execution/{crash.json()['jobId']}")
+    assert failed["result"]["verdict"] == "runtime_error"
+    assert failed["result"]["stdout"] == ""
+
+
+async def test_run_refused_when_locked_for_observers_and_over_quota(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    host, guest, room = await _coding_room(client, services, config={"maxParticipants": 3})
+    rid = room["roomId"]
+    watcher = await register(client)
+    await join(client, watcher, room, requestedRole="observer")
+    body = {"language": "python", "code": ECHO}
+    observer = await post(client, watcher, f"/api/rooms/{rid}/run", body)
+    assert observer.status_code == 403
+    assert observer.json()["code"] == "ROOM_PERMISSION_DENIED"
+    await post(client, host, f"/api/rooms/{rid}/control/lock-editor")
+    locked = await post(client, guest, f"/api/rooms/{rid}/run", body)
+    assert locked.status_code == 409
+    assert locked.json()["code"] == "ROOM_EDITOR_LOCKED"
+    await post(client, host, f"/api/rooms/{rid}/control/unlock-editor")
+    for _ in range(services.config.settings.execution_daily_limit):
+        await consume(services, guest.id, QuotaKind.EXECUTION)
+    over = await post(client, guest, f"/api/rooms/{rid}/run", body)
+    assert over.status_code == 429
+    assert "retry-after" in over.headers
+    no_problem = await post(client, host, f"/api/rooms/{rid}/submit", body)
+    assert no_problem.status_code == 404
+    assert no_problem.json()["code"] == "PROBLEM_NOT_FOUND"
+
+
+async def _problem(client: httpx.AsyncClient, admin: Account) -> str:
+    body = {
+        "title": f"Echo {uuid.uuid4().hex[:8]}",
+        "description": "Print the input.",
+        "difficulty": "easy",
+        "isPublished": True,
+        "timeLimit": 2000,
+        "memoryLimit": 256,
+        "testCases": [
+            {"input": "1", "expectedOutput": "1"},
+            {"input": "secret", "expectedOutput": "secret", "isHidden": True},
+        ],
+    }
+    created = await client.post("/api/problems", headers=admin.headers, json=body)
+    assert created.status_code == 201, created.text
+    problem_id: str = created.json()["id"]
+    return problem_id
+
+
+async def test_submit_judges_every_case_redacts_hidden_and_counts(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    host, guest, room = await _coding_room(client, services)
+    problem_id = await _problem(client, host)
+    rid = room["roomId"]
+    await client.post(
+        f"/api/rooms/{rid}/control/transition", headers=host.headers, json={"targetStatus": "wrapup"}
+    )
+    other = await create_room(client, host, problemId=problem_id)
+    await join(client, guest, other)
+    await to_coding(client, host, guest, other)
+    oid = other["roomId"]
+    good = await post(client, guest, f"/api/rooms/{oid}/submit", {"language": "python", "code": ECHO})
+    assert good.status_code == 202, good.text
+    judged = await _finished(client, guest, f"/api/submissions/{good.json()['submissionId']}")
+    result = judged["result"]
+    assert (result["verdict"], result["passed"], result["total"]) == ("accepted", 2, 2)
+    hidden = next(c for c in result["cases"] if c["isHidden"])
+    assert "actualOutput" not in hidden
+    assert "expectedOutput" not in hidden
+    admin_view = (
+        await client.get(f"/api/submissions/{good.json()['submissionId']}", headers=host.headers)
+    ).json()
+    assert next(c for c in admin_view["result"]["cases"] if c["isHidden"])["expectedOutput"] == "secret"
+    bad = await post(
+        client, guest, f"/api/rooms/{oid}/submit", {"language": "python", "code": "print('nope')"}
+    )
+    wrong = await _finished(client, guest, f"/api/submissions/{bad.json()['submissionId']}")
+    assert wrong["result"]["verdict"] == "wrong_answer"
+    detail = (await client.get(f"/api/problems/{problem_id}", headers=guest.headers)).json()
+    assert (detail["totalSubmissions"], detail["acceptanceRate"], detail["attemptStatus"]) == (
+        2,
+        50.0,
+        "solved",
+    )
+    listed = (await client.get(f"/api/rooms/{oid}/submissions", headers=host.headers)).json()["data"]
+    assert len(listed) == 2
+    snapshots = await services.mongo.db["code_snapshots"].count_documents(
+        {"roomId": oid, "trigger": "submission"}
+    )
+    assert snapshots >= 2
