@@ -11,7 +11,7 @@ from pycrdt import Doc, Text
 
 from gateway.services import Services
 from tests.gateway.rooms_support import create_room, join, to_coding
-from tests.gateway.ws_support import close_code, open_socket
+from tests.gateway.ws_support import close_code, next_event, open_socket
 from tests.support import register, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -94,6 +94,7 @@ async def test_kick_health_and_callbacks(
     assert (await client.get("/collab/health", headers=headers)).json()["status"] == "ok"
     token = (await client.get(f"/api/rooms/{rid}", headers=guest.headers)).json()["collabToken"]
     ws = await open_socket(live_url, rid, token)
+    await next_event(ws, "room-state")
     kicked = await client.post(f"/collab/documents/{rid}/kick", headers=headers, json={"userId": guest.id})
     assert kicked.json() == {"kicked": True}
     assert await close_code(ws) == 4002
