@@ -15,7 +15,7 @@ from typing import Any
 from actors.room import RoomRuntime
 from actors.sandbox import run_job
 from engine.execution.languages import Language
-from engine.execution.limits import Limits
+from engine.execution.limits import Limits, judging_limits
 from engine.execution.results import JobResult, reference_fields
 from storage.client import connect
 from storage.executions import ExecutionRepository
@@ -24,6 +24,8 @@ from storage.problems import ProblemRepository
 log = logging.getLogger(__name__)
 RUN_TIME_MS = 5000
 RUN_MEMORY_MB = 256
+STORED_TEXT = 64 * 1024
+"""Per-case texts kept with a submission (a document must stay well under MongoDB's 16 MB)."""
 
 
 def execute_job(job: dict[str, Any], runtime: RoomRuntime) -> dict[str, Any]:
@@ -66,6 +68,7 @@ async def _submission(job: dict[str, Any], mongo: Any) -> dict[str, Any]:
         time_ms=(problem.time_limit_ms if problem and problem.time_limit_ms else 2000),
         memory_mb=(problem.memory_limit_mb if problem and problem.memory_limit_mb else 256),
     )
+    limits = judging_limits(limits, [c.expected_output for c in cases])
     result = await run_job(
         Language(job["language"]), job["code"], [(c.input, c.expected_output) for c in cases], limits
     )
@@ -80,7 +83,8 @@ def _submission_summary(result: JobResult, limits: Limits, hidden: list[bool]) -
     cases = []
     for case, is_hidden in zip(result.cases, hidden, strict=True):
         fields = reference_fields(case, limits, result.compile.message)
-        cases.append({**fields, "index": case.index, "isHidden": is_hidden})
+        stored = {k: (v[:STORED_TEXT] if isinstance(v, str) else v) for k, v in fields.items()}
+        cases.append({**stored, "index": case.index, "isHidden": is_hidden})
     return {
         "verdict": result.verdict.value,
         "passed": result.passed_count,

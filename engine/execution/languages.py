@@ -182,14 +182,32 @@ def spec_for(language: Language | str) -> LanguageSpec:
 
 
 def java_main_class(source: str) -> str:
-    """The class `java` starts: the last type declared before `static void main`, else the public one."""
+    """The class `java` starts: the innermost type whose body encloses `static void main` (a nested
+    helper class declared before `main` is skipped), else the public one, else `Main`."""
     main = _JAVA_MAIN.search(source)
     if main:
-        declared = _JAVA_CLASS.findall(source, 0, main.start())
-        if declared:
-            return str(declared[-1])
+        enclosing = [
+            m.group(1)
+            for m in _JAVA_CLASS.finditer(source, 0, main.start())
+            if _encloses(source, m.end(), main.start())
+        ]
+        if enclosing:
+            return str(enclosing[-1])
     public = _JAVA_PUBLIC_CLASS.search(source)
     return public.group(1) if public else "Main"
+
+
+def _encloses(source: str, after: int, position: int) -> bool:
+    """Whether the body opened by the first `{` after `after` is still open at `position`."""
+    start = source.find("{", after, position)
+    if start == -1:
+        return False
+    depth = 0
+    for char in source[start:position]:
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return False
+    return True
 
 
 def source_file_name(spec: LanguageSpec, source: str) -> str:

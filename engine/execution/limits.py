@@ -69,3 +69,10 @@ COMPILE_LIMITS: Final = Limits(
     tmp_bytes=512 * MIB,
 )
 """Compilers and syntax checks: one per job, trusted tools on untrusted input."""
+
+
+def judging_limits(limits: Limits, expected_outputs: list[str | None]) -> Limits:
+    """Limits for judging against known outputs: the output cap grows to twice the largest expected
+    output (bank problems print up to megabytes), never below the default cap."""
+    largest = max((len((e or "").encode()) for e in expected_outputs), default=0)
+    return replace(limits, output_bytes=max(limits.output_bytes, 2 * largest))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 from actors.sandbox import Sandbox, run_job
 from engine.execution.languages import Language
-from engine.execution.limits import OUTPUT_LIMIT_BYTES, Limits
+from engine.execution.limits import Limits, judging_limits
 from engine.execution.results import JobResult
 from engine.execution.verdicts import Verdict
 from engine.problems.bank import BankEntry
@@ -42,10 +41,8 @@ def _limits(entry: BankEntry) -> Limits:
 
 
 def _reference_limits(limits: Limits, cases: list[Case]) -> Limits:
-    """The problem's limits, with the output cap raised to fit the largest expected output: many bank
-    problems' generated cases print far more than the runner's default cap (`OUTPUT_LIMIT_BYTES`)."""
-    largest = max(len((expected or "").encode()) for _, expected in cases)
-    return replace(limits, output_bytes=max(OUTPUT_LIMIT_BYTES, 2 * largest))
+    """The problem's limits as the judge uses them (the output cap fits the largest expected output)."""
+    return judging_limits(limits, [expected for _, expected in cases])
 
 
 def _cases(entry: BankEntry) -> list[Case]:

@@ -99,6 +99,16 @@ def test_java_heap_follows_the_memory_limit_with_big_stacks_and_serial_gc() -> N
             "Two",
             "Two.java",
         ),
+        (
+            "public class Main {\n static class TreeNode { int v; }\n static void main(String[] a) {} }",
+            "Main",
+            "Main.java",
+        ),
+        (
+            "public class Main {\n static class Node { class Inner {} }\n static void main(String[] a) {} }",
+            "Main",
+            "Main.java",
+        ),
         ("class Nothing {}", "Main", "Main.java"),
         ("", "Main", "Main.java"),
     ],
