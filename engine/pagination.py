@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from engine.errors import ErrorCode, InvalidInput
 
@@ -23,10 +24,20 @@ class Cursor:
     value: CursorValue
     id: str
 
+    @property
+    def moment(self) -> datetime:
+        """The position of a time-keyed cursor (see `time_cursor`)."""
+        return datetime.fromtimestamp(float(self.value or 0) / 1000, tz=UTC)
+
 
 def encode_cursor(value: CursorValue, row_id: str) -> str:
     raw = json.dumps([value, row_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def time_cursor(moment: datetime, row_id: str) -> str:
+    """A cursor after a row sorted by a timestamp (kept as epoch milliseconds, MongoDB's precision)."""
+    return encode_cursor(int(moment.timestamp() * 1000), row_id)
 
 
 def decode_cursor(token: str) -> Cursor:

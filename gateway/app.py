@@ -61,7 +61,7 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
             services.room_pool = PoolClient("room", s.room_pool_idle, (runtime,))
         app.state.services = services
         app.state.rooms = RoomService.build(services, runtime)
-        app.state.hub = FeedHub(app.state.rooms, lambda room: _state_view(room))
+        app.state.hub = FeedHub(app.state.rooms, _state_view)
         seeding = asyncio.create_task(_seed_in_background(services)) if s.seed_on_start else None
         try:
             yield

@@ -9,7 +9,6 @@ live (its actor is brought back and reloads itself).
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +109,3 @@ class RoomService:
         except RoomActorGone:
             return []
         return users
-
-
-def session_id() -> str:
-    return str(uuid.uuid4())

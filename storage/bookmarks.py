@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pymongo import DESCENDING
 
@@ -36,7 +36,7 @@ class BookmarkRepository:
         """Bookmarks of visible problems, newest first; `limit + 1` rows so the caller sees hasMore."""
         query: Document = {"userId": user_id, "problemId": {"$in": visible_ids}}
         if after is not None and isinstance(after.value, int | float):
-            moment = datetime.fromtimestamp(after.value / 1000, tz=UTC)
+            moment = after.moment
             query["$or"] = [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]
         cursor = (
             self._bookmarks.find(query)

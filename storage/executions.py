@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo import DESCENDING
@@ -40,7 +40,7 @@ class ExecutionRepository:
     async def page(self, kind: str, room_id: str, limit: int, after: Cursor | None) -> list[Document]:
         query: Document = {"roomId": room_id}
         if after is not None:
-            moment = datetime.fromtimestamp(float(after.value or 0) / 1000, tz=UTC)
+            moment = after.moment
             query["$or"] = [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]
         cursor = (
             self._coll(kind).find(query, {"code": 0}).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])

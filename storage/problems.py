@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -139,7 +139,7 @@ def _after(field: str, cursor: Cursor, descending: bool) -> Document:
     op = "$lt" if descending else "$gt"
     value: Any = cursor.value
     if field == "createdAt" and isinstance(value, int | float):
-        value = datetime.fromtimestamp(value / 1000, tz=UTC)
+        value = cursor.moment
     return {"$or": [{field: {op: value}}, {field: value, "_id": {op: cursor.id}}]}
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from engine.errors import ErrorCode, NotFound
-from engine.pagination import decode_cursor, encode_cursor
+from engine.pagination import decode_cursor, time_cursor
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 from gateway import catalogue
 from gateway.deps import ServicesDep, UserDep
@@ -32,9 +32,7 @@ async def list_bookmarks(
     by_id = await services.problems.get_many([r["problemId"] for r in page])
     items = await catalogue.summaries(services, user, [by_id[r["problemId"]] for r in page], False)
     last = page[-1] if page else None
-    next_cursor = (
-        encode_cursor(int(last["createdAt"].timestamp() * 1000), last["_id"]) if more and last else None
-    )
+    next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
     return ProblemPage(data=items, pagination=Pagination(nextCursor=next_cursor, hasMore=more))
 
 

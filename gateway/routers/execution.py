@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from actors import deploy
 from engine.errors import ErrorCode, NotFound, RateLimited, Unprocessable
 from engine.identity import User
-from engine.pagination import decode_cursor, encode_cursor
+from engine.pagination import decode_cursor, time_cursor
 from engine.ratelimit import allowed, window_for
 from engine.room.access import authorize_code_action
 from engine.room.permissions import Capability
@@ -174,9 +174,7 @@ async def _page(
     )
     page, more = rows[:limit], len(rows) > limit
     last = page[-1] if page else None
-    next_cursor = (
-        encode_cursor(int(last["createdAt"].timestamp() * 1000), last["_id"]) if more and last else None
-    )
+    next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
     return {
         "data": [_public(d, user.is_admin) for d in page],
         "pagination": {"nextCursor": next_cursor, "hasMore": more},

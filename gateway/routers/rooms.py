@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from engine.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
-from engine.pagination import decode_cursor, encode_cursor
+from engine.pagination import decode_cursor, encode_cursor, time_cursor
 from engine.room import RoomMode, RoomStatus
 from engine.room.state import RoomSettings
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
@@ -144,7 +143,7 @@ async def list_rooms(
         op = "$lt" if direction < 0 else "$gt"
         value: Any = after.value
         if field == "createdAt" and isinstance(value, int | float):
-            value = datetime.fromtimestamp(value / 1000, tz=UTC)
+            value = after.moment
         query["$or"] = [{field: {op: value}}, {field: value, "_id": {op: after.id}}]
     docs = await rooms.repo.for_participant(user.id, query, [(field, direction), ("_id", direction)], limit)
     page, more = docs[:limit], len(docs) > limit
@@ -178,7 +177,7 @@ async def public_rooms(
         query["name"] = {"$regex": re.escape(search), "$options": "i"}
     if cursor:
         after = decode_cursor(cursor)
-        moment = datetime.fromtimestamp(float(after.value or 0) / 1000, tz=UTC)
+        moment = after.moment
         query["$or"] = [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]
     docs = await rooms.repo.public(query, limit)
     page, more = docs[:limit], len(docs) > limit
@@ -191,9 +190,7 @@ async def public_rooms(
         if len(r.active()) < r.settings.max_participants
     ]
     last = page[-1] if page else None
-    next_cursor = (
-        encode_cursor(int(last["createdAt"].timestamp() * 1000), last["_id"]) if more and last else None
-    )
+    next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
     return RoomPreviewPage(data=data, pagination=Pagination(nextCursor=next_cursor, hasMore=more))
 
 

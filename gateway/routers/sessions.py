@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from engine.errors import ErrorCode, Forbidden, NotFound
 from engine.identity import User
-from engine.pagination import decode_cursor, encode_cursor
+from engine.pagination import decode_cursor, time_cursor
 from engine.rules import PAGE_LIMIT_MAX
 from gateway.deps import ServicesDep, UserDep
 from gateway.schemas.common import ERROR_RESPONSES, Pagination
@@ -42,7 +41,7 @@ async def snapshots(
     after = None
     if cursor:
         position = decode_cursor(cursor)
-        after = (datetime.fromtimestamp(float(position.value or 0) / 1000, tz=UTC), position.id)
+        after = (position.moment, position.id)
     rows = await DocumentStore(services.mongo).code_snapshots(str(session_id), limit, after)
     page, more = rows[:limit], len(rows) > limit
     data = [
@@ -60,7 +59,5 @@ async def snapshots(
         for r in page
     ]
     last = page[-1] if page else None
-    next_cursor = (
-        encode_cursor(int(last["createdAt"].timestamp() * 1000), last["_id"]) if more and last else None
-    )
+    next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
     return CodeSnapshotPage(data=data, pagination=Pagination(nextCursor=next_cursor, hasMore=more))
