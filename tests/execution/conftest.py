@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from actors.sandbox import Sandbox, SandboxConfig, pids_of_uid
+from actors.processes import pids_of_uid
+from actors.sandbox import Sandbox, SandboxConfig
 from engine.execution.sandbox import MEASURE_TOOL
 
 SESSION_UIDS = tuple(range(61101, 61109))

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from actors.sandbox import Sandbox, pids_of_uid, run_job, run_once
+from actors.processes import pids_of_uid
+from actors.sandbox import Sandbox, run_job, run_once
 from engine.execution.languages import SANDBOX_TMP, Language
 from engine.execution.limits import Limits
 from engine.execution.measurement import Execution

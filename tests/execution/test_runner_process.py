@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from actors.sandbox import Sandbox, SandboxConfig, detect_layout, execute, run_once
+from actors.processes import execute
+from actors.sandbox import Sandbox, SandboxConfig, detect_layout, run_once
 from engine.execution.languages import Language
 from engine.execution.limits import MIB, Limits
 from engine.execution.sandbox import HostFds, ProcessLimits, SandboxStep, host_argv

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from actors.sandbox import SlotPool
+from actors.slots import SlotPool
 
 pytestmark = pytest.mark.anyio
 
