@@ -101,6 +101,18 @@ def submit_execution(job: dict[str, Any], runtime: Any) -> Any:
     return ray.remote(num_cpus=1, max_retries=0)(execute_job).remote(job, runtime)
 
 
+ANALYSIS_CPUS = 0.5
+"""Analysis tools are short and capped per tool (`ANALYSIS_LIMITS`); half a CPU lets one analysis run
+beside each execution instead of queueing behind it."""
+
+
+def submit_analysis(job: dict[str, Any], runtime: Any) -> Any:
+    """Queue a static-analysis job as a Ray task."""
+    from actors.analysis import analyse_job
+
+    return ray.remote(num_cpus=ANALYSIS_CPUS, max_retries=0)(analyse_job).remote(job, runtime)
+
+
 def cluster_address() -> str:
     """The GCS address of the connected cluster (what another gateway sets as RAY_ADDRESS)."""
     address: str = ray.get_runtime_context().gcs_address

@@ -128,6 +128,16 @@ def _check_host() -> None:
 
 
 @dataclass(frozen=True)
+class ToolRun:
+    """An analysis tool to run over a job's source: resolved argv, env, limits, read-only binds."""
+
+    command: tuple[str, ...]
+    env: tuple[tuple[str, str], ...]
+    limits: Limits
+    mounts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class _Job:
     uid: int
     work_dir: Path
@@ -166,6 +176,27 @@ class Sandbox:
                 results = [CaseResult(i, compiled.verdict, case[1], None) for i, case in enumerate(cases)]
         verdict = job_verdict(compiled.verdict, (result.verdict for result in results))
         return JobResult(spec.language, verdict, compiled, tuple(results), chosen)
+
+    async def run_tools(
+        self, language: Language | str, source: str, tools: Sequence[ToolRun]
+    ) -> list[Execution]:
+        """Run each tool once over the source (the work dir read-only), in order, in one slot."""
+        _check_host()
+        spec = spec_for(language)
+        async with self._slots.slot() as uid, self._job(uid, spec, source) as job:
+            return [
+                await self._step(
+                    job,
+                    spec,
+                    tool.command,
+                    tool.env,
+                    tool.limits,
+                    writable=False,
+                    stdin=b"",
+                    mounts=tool.mounts,
+                )
+                for tool in tools
+            ]
 
     @contextlib.asynccontextmanager
     async def _job(self, uid: int, spec: LanguageSpec, source: str) -> AsyncIterator[_Job]:
@@ -214,7 +245,9 @@ class Sandbox:
         *,
         writable: bool,
         stdin: bytes,
+        mounts: tuple[tuple[str, str], ...] | None = None,
     ) -> Execution:
+        """One sandboxed process; `mounts` (tools) replaces the language's own TypeScript mount."""
         caps = process_limits(limits, spec)
         step = SandboxStep(
             tuple(command),
@@ -225,7 +258,8 @@ class Sandbox:
             job.uid,
             caps,
             limits.tmp_bytes,
-            mount_typescript=spec.uses_typescript,
+            mount_typescript=spec.uses_typescript and mounts is None,
+            mounts=mounts or (),
         )
         procs = None
         if job.cgroup is not None:

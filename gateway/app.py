@@ -21,6 +21,7 @@ from gateway import errors, openapi
 from gateway.middleware import BodyGuard, RequestContext
 from gateway.room_service import RoomService
 from gateway.routers import (
+    analysis,
     auth,
     blobs,
     bookmarks,
@@ -113,6 +114,7 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         rooms.router,
         room_control.router,
         sessions.router,
+        analysis.router,
         execution.router,
     ):
         api.include_router(router)

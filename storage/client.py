@@ -84,6 +84,20 @@ INDEXES: dict[str, list[IndexModel]] = {
     "rate_limits": [
         IndexModel([("expiresAt", ASCENDING)], expireAfterSeconds=0, name="ttl"),
     ],
+    "runs": [
+        IndexModel([("roomId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)], name="room"),
+        IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user"),
+    ],
+    "submissions": [
+        IndexModel([("roomId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)], name="room"),
+        IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user"),
+        IndexModel([("problemId", ASCENDING)], name="problem"),
+    ],
+    "static_analyses": [
+        IndexModel([("roomId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)], name="room"),
+        IndexModel([("runId", ASCENDING)], name="run", sparse=True),
+        IndexModel([("submissionId", ASCENDING)], name="submission", sparse=True),
+    ],
     "problems": [
         IndexModel(
             [("titleKey", ASCENDING)],

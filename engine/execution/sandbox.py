@@ -33,7 +33,7 @@ Invariant: the output depends only on the arguments (host facts come in as a `Ho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -85,6 +85,8 @@ class SandboxStep:
     limits: ProcessLimits
     tmp_bytes: int
     mount_typescript: bool = False
+    mounts: tuple[tuple[str, str], ...] = ()
+    """Extra read-only binds, (host path, path inside): the analysis tools outside /usr."""
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,23 @@ def _etc_args(layout: HostLayout) -> list[str]:
     return args
 
 
+def _parents(paths: Iterable[str]) -> list[str]:
+    """Every ancestor directory of the paths (not /), shallowest first, each once."""
+    found: set[str] = set()
+    for path in paths:
+        parts = path.strip("/").split("/")[:-1]
+        found.update("/" + "/".join(parts[: depth + 1]) for depth in range(len(parts)))
+    return sorted(found, key=lambda p: (p.count("/"), p))
+
+
 def _filesystem_args(step: SandboxStep, layout: HostLayout) -> list[str]:
     args = [*_root_args(layout), *_etc_args(layout)]
     if step.mount_typescript and layout.typescript_dir is not None:
         args += ["--perms", "0755", "--dir", "/opt", "--ro-bind", layout.typescript_dir, TYPESCRIPT_DIR]
+    for parent in _parents(inside for _, inside in step.mounts):
+        args += ["--perms", "0755", "--dir", parent]
+    for host, inside in step.mounts:
+        args += ["--ro-bind", host, inside]
     args += ["--perms", "1777", "--size", str(step.tmp_bytes), "--tmpfs", SANDBOX_TMP]
     args += ["--bind" if step.work_writable else "--ro-bind", step.host_work_dir, SANDBOX_WORK_DIR]
     return [*args, "--chdir", SANDBOX_WORK_DIR, "--proc", "/proc", "--dev", "/dev"]

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from actors import deploy
+from engine.analysis.model import AnalysisSource
 from engine.errors import ErrorCode, NotFound, RateLimited, Unprocessable
 from engine.identity import User
 from engine.pagination import decode_cursor, time_cursor
@@ -21,6 +22,7 @@ from engine.room.access import authorize_code_action
 from engine.room.permissions import Capability
 from engine.room.state import Room
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
+from gateway.analysis_jobs import start_analysis
 from gateway.deps import ServicesDep, UserDep
 from gateway.quotas import QuotaKind, consume
 from gateway.room_deps import RoomsDep, require_viewer
@@ -64,6 +66,21 @@ def _enqueue(request: Request, job: dict[str, Any]) -> None:
     deploy.submit_execution({**job, "jobId": job["_id"]}, runtime)
 
 
+async def _analyse(
+    request: Request, services: Services, job: dict[str, Any], source: AnalysisSource
+) -> str | None:
+    return await start_analysis(
+        request,
+        services,
+        room_id=job["roomId"],
+        user_id=job["userId"],
+        language=job["language"],
+        code=job["code"],
+        source=source,
+        origin_id=job["_id"],
+    )
+
+
 @router.post("/rooms/{room_id}/run", status_code=202, summary="Execute code (interactive run)")
 async def run(
     room_id: uuid.UUID,
@@ -79,7 +96,8 @@ async def run(
     job |= {"stdin": body.stdin or "", "timeMs": body.timeoutMs, "memoryMb": body.memoryMb}
     await ExecutionRepository(services.mongo).create("run", job)
     _enqueue(request, job)
-    return RunAccepted(jobId=job["_id"])
+    analysis = await _analyse(request, services, job, AnalysisSource.RUN)
+    return RunAccepted(jobId=job["_id"], staticAnalysisJobId=analysis)
 
 
 @router.post("/rooms/{room_id}/submit", status_code=202, summary="Submit code against test cases")
@@ -103,7 +121,8 @@ async def submit(
     await ExecutionRepository(services.mongo).create("submission", job)
     await rooms.client.call(room.id, "code_snapshot", "submission")
     _enqueue(request, job)
-    return SubmitAccepted(submissionId=job["_id"])
+    analysis = await _analyse(request, services, job, AnalysisSource.SUBMISSION)
+    return SubmitAccepted(submissionId=job["_id"], staticAnalysisJobId=analysis)
 
 
 async def _visible_job(
