@@ -129,7 +129,9 @@ async def analyse(language: Language | str, source: str, *, sandbox: Sandbox | N
         judge(tool, ran[tool.name]) if tool.name in ran else skipped(tool, f"{tool.name} is not installed")
         for tool in tools
     ]
-    return assemble([*outcomes, _duplicates(chosen, source)])
+    ran_any = any(result.status is ToolStatus.COMPLETED for result, _ in outcomes)
+    error = None if ran_any else "no analysis tool could run"
+    return assemble([*outcomes, _duplicates(chosen, source)], error)
 
 
 def analyse_job(job: dict[str, Any], runtime: RoomRuntime) -> dict[str, Any]:

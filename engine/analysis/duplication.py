@@ -71,6 +71,16 @@ def _matches(texts: list[str], window: int) -> list[tuple[int, int, int]]:
     return [(a, b, min(length, b - a)) for a, b, length in runs if min(length, b - a) >= window]
 
 
+def _apart(starts: list[int], length: int) -> list[int]:
+    """The starts whose blocks do not overlap an earlier kept one (a long periodic run matches its
+    first copy at every shift)."""
+    kept: list[int] = []
+    for start in starts:
+        if not kept or start >= kept[-1] + length:
+            kept.append(start)
+    return kept
+
+
 def find(
     source: str, language: Language | str, file: str | None = None, window: int = MIN_TOKENS
 ) -> Findings:
@@ -82,7 +92,7 @@ def find(
         blocks[first] = (min(shortest, length), [*laters, later])
     duplications = []
     for first, (length, laters) in sorted(blocks.items())[:MAX_REPORTED]:
-        starts = [first, *laters[: MAX_OCCURRENCES - 1]]
+        starts = _apart([first, *sorted(laters)], length)[:MAX_OCCURRENCES]
         places = tuple(Occurrence(found[s].line, found[s + length - 1].line, file) for s in starts)
         lines = places[0].end_line - places[0].start_line + 1
         duplications.append(Duplication(TOOL, lines, length, places))

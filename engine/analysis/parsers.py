@@ -18,6 +18,7 @@ from engine.analysis.model import Complexity, Diagnostic, Findings, Severity
 Reader = Callable[[str, str], Findings]
 """(stdout, stderr) -> findings."""
 
+_RUFF_SYNTAX: Final = "invalid-syntax"
 _RUFF_ERRORS: Final = ("F821", "F822", "F823", "F632", "F704", "F706", "PLE")
 _JAVAC_LINE: Final = re.compile(
     r"^(?P<file>[^\s:][^:]*\.java):(?P<line>\d+): (?P<kind>error|warning): (?P<msg>.*)$"
@@ -68,7 +69,7 @@ def ruff(stdout: str, stderr: str) -> Findings:
     for row in rows:
         code = row.get("code")
         location = row.get("location") or {}
-        syntax = code is None
+        syntax = code is None or code == _RUFF_SYNTAX
         error = syntax or str(code).startswith(_RUFF_ERRORS)
         found.append(
             Diagnostic(
@@ -125,10 +126,14 @@ def javac(stdout: str, stderr: str) -> Findings:
     caret line (its position is the column)."""
     lines = stderr.splitlines()
     found = []
+    echoed = -1  # the last line javac echoed from the source (after a located diagnostic)
     for index, text in enumerate(lines):
-        match = _JAVAC_LINE.match(text) or _JAVAC_BARE.match(text)
+        located = _JAVAC_LINE.match(text)
+        match = located or (_JAVAC_BARE.match(text) if index > echoed else None)
         if match is None:
             continue
+        if located is not None:
+            echoed = index + 2  # the source line and the caret line are the program's text, not javac's
         groups = match.groupdict()
         message = groups["msg"]
         rule_match = _JAVAC_RULE.match(message)
@@ -242,7 +247,8 @@ def node_check(stdout: str, stderr: str) -> Findings:
     if not lines:
         return Findings()
     location = _NODE_LOCATION.match(lines[0])
-    error = next((m for m in map(_NODE_ERROR.match, lines) if m is not None), None)
+    after_echo = lines[3:] if location else lines  # lines 1-2 echo the program's own text
+    error = next((m for m in map(_NODE_ERROR.match, after_echo) if m is not None), None)
     if error is None:
         raise UnreadableOutputError("node --check: no error line")
     caret = lines[2] if len(lines) > 2 and lines[2].strip().startswith("^") else ""

@@ -4,6 +4,7 @@ behind."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,13 @@ async def test_nothing_to_analyse_is_rejected(sandbox: Sandbox) -> None:
     unknown = await analyse("cobol", "DISPLAY 'HI'.", sandbox=sandbox)
     assert unknown.status is AnalysisStatus.FAILED
     assert unknown.error is not None and "cobol" in unknown.error
+
+
+async def test_analysis_fails_when_no_tool_could_run(tmp_path: Path) -> None:
+    """Every sandboxed tool failing is a failed analysis, even though the in-process scan ran."""
+    box = Sandbox(SandboxConfig(uids=(61133,), base_dir=tmp_path, typescript_dir=None))
+    box.layout = replace(box.layout, symlinks={}, present=frozenset())  # no /usr: nothing can start
+    report = await analyse("python", "print(1)\n", sandbox=box)
+    assert report.status is AnalysisStatus.FAILED
+    assert report.error == "no analysis tool could run"
+    assert [r.status for r in report.tool_results][:2] == [ToolStatus.FAILED, ToolStatus.FAILED]
