@@ -20,6 +20,7 @@ from engine.collab.document import (
     apply_update,
     code_of,
     full_update,
+    merge_updates,
     new_document,
     seed_starter,
 )
@@ -86,18 +87,27 @@ class RoomDocument:
             frames.append(encode(FrameKind.AWARENESS, encode_awareness(known)))
         return frames
 
-    def receive(self, user_id: str, can_write: bool, data: bytes) -> list[bytes]:
-        """Handle one binary frame from a socket; returns the replies for that socket only."""
-        frame = parse_frame(data)
-        if frame.kind is FrameKind.SYNC_STEP1:
-            return [encode(FrameKind.SYNC_STEP2, self._doc.get_update(frame.payload))]
-        if frame.kind is FrameKind.AWARENESS:
-            self._relay_awareness(user_id, frame.payload, data)
-            return []
-        if can_write:
-            apply_update(self._doc, frame.payload)
-            self._record(frame.payload, user_id)
-        return []
+    def receive(self, user_id: str, can_write: bool, frames: list[bytes]) -> list[bytes]:
+        """Handle a socket's binary frames, in order; returns the replies for that socket only.
+
+        The document updates of a batch go out (and are stored) as one merged update. A malformed frame
+        raises after every frame before it has taken effect."""
+        replies: list[bytes] = []
+        applied: list[bytes] = []
+        try:
+            for data in frames:
+                frame = parse_frame(data)
+                if frame.kind is FrameKind.SYNC_STEP1:
+                    replies.append(encode(FrameKind.SYNC_STEP2, self._doc.get_update(frame.payload)))
+                elif frame.kind is FrameKind.AWARENESS:
+                    self._relay_awareness(user_id, frame.payload, data)
+                elif can_write:
+                    apply_update(self._doc, frame.payload)
+                    applied.append(frame.payload)
+        finally:
+            if applied:
+                self._record(merge_updates(applied), user_id)
+        return replies
 
     def _relay_awareness(self, user_id: str, payload: bytes, frame: bytes) -> None:
         entries = parse_awareness(payload)

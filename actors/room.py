@@ -256,9 +256,10 @@ class RoomActor:
         await self._ready()
         return self._doc().hello()
 
-    async def receive(self, user_id: str, data: bytes) -> list[bytes]:
-        """A binary frame from a socket. Writes from observers, from candidates while the editor is
-        locked, and from anyone not active in the room are dropped; malformed frames raise."""
+    async def receive(self, user_id: str, frames: list[bytes]) -> list[bytes]:
+        """Binary frames from one socket, in order (the gateway batches what arrived while the previous
+        call ran). Writes from observers, from candidates while the editor is locked, and from anyone
+        not active in the room are dropped; a malformed frame raises."""
         room = await self._require()
         member = room.participant(user_id)
         can_write = bool(
@@ -268,7 +269,7 @@ class RoomActor:
             and member.role is not RoomRole.OBSERVER
             and not (member.role is RoomRole.CANDIDATE and room.editor_locked)
         )
-        return self._doc().receive(user_id, can_write, data)
+        return self._doc().receive(user_id, can_write, frames)
 
     async def chat(self, user_id: str, kind: str, data: dict[str, Any]) -> dict[str, Any] | None:
         """A chat frame from a socket: `chat-send`, `chat-mark-read` or `chat-react-toggle`. Only active

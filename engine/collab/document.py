@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pycrdt import Doc, Map, Text
+from pycrdt import merge_updates as merge_crdt_updates
 
 from engine.errors import ErrorCode, InvalidInput
 
@@ -49,6 +50,11 @@ def apply_update(doc: Doc[Any], update: bytes) -> None:
         doc.apply_update(update)
     except Exception as exc:
         raise InvalidInput(ErrorCode.COLLAB_INVALID_REQUEST, "Malformed document update") from exc
+
+
+def merge_updates(updates: list[bytes]) -> bytes:
+    """One update with the effect of all of them (each already applied, so each is well-formed)."""
+    return updates[0] if len(updates) == 1 else merge_crdt_updates(*updates)
 
 
 def code_of(doc: Doc[Any], language: str | None) -> str:

@@ -8,6 +8,7 @@ finished), 4009 replaced by a newer socket of the same user.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -27,6 +28,8 @@ from gateway.ws.subscriber import Subscriber
 
 router = APIRouter()
 MAX_TEXT_FRAME = 64 * 1024
+INBOX_FRAMES = 256
+BATCH_FRAMES = 64
 CHAT_FRAMES = frozenset({"chat-send", "chat-mark-read", "chat-react-toggle"})
 
 
@@ -115,26 +118,59 @@ async def _rejoin_if_inactive(rooms: RoomService, room_id: str, room: Room, user
 
 
 async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: RoomService) -> None:
-    while not subscriber.closed:
+    """Read frames into a bounded inbox while a worker handles them: binary frames that arrived while the
+    previous actor call ran go to the actor together, in one call. When the inbox is full the reader
+    stops reading, so a client that outpaces its room is slowed by TCP rather than buffered here."""
+    inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue(INBOX_FRAMES)
+    async with asyncio.TaskGroup() as tasks:
+        tasks.create_task(_work(inbox, subscriber, room_id, rooms))
         try:
-            message = await ws.receive()
-        except WebSocketDisconnect:
-            return
-        if message["type"] == "websocket.disconnect":
-            return
-        text = message.get("text")
-        if text is not None:
-            await _on_text(subscriber, room_id, rooms, text)
-            continue
-        data = message.get("bytes")
-        if data is not None:
-            await _on_binary(subscriber, room_id, rooms, data)
+            while not subscriber.closed:
+                try:
+                    message = await ws.receive()
+                except WebSocketDisconnect:
+                    return
+                if message["type"] == "websocket.disconnect":
+                    return
+                frame = message.get("text")
+                if frame is None:
+                    frame = message.get("bytes")
+                if frame is not None:
+                    await inbox.put(frame)
+        finally:
+            await inbox.put(None)
 
 
-async def _on_binary(subscriber: Subscriber, room_id: str, rooms: RoomService, data: bytes) -> None:
-    """A y-protocols frame: the actor applies it (or drops a forbidden write) and answers the sender."""
+async def _work(
+    inbox: asyncio.Queue[str | bytes | None], subscriber: Subscriber, room_id: str, rooms: RoomService
+) -> None:
+    """Handle the inbox in order until its end marker; consecutive binary frames form one batch."""
+    while True:
+        taken = [await inbox.get()]
+        while len(taken) < BATCH_FRAMES and not inbox.empty():
+            taken.append(inbox.get_nowait())
+        binary: list[bytes] = []
+        for frame in taken:
+            if isinstance(frame, bytes):
+                binary.append(frame)
+                continue
+            if binary:
+                await _on_binary(subscriber, room_id, rooms, binary)
+                binary = []
+            if frame is None:
+                return
+            if not subscriber.closed:
+                await _on_text(subscriber, room_id, rooms, frame)
+        if binary:
+            await _on_binary(subscriber, room_id, rooms, binary)
+
+
+async def _on_binary(subscriber: Subscriber, room_id: str, rooms: RoomService, frames: list[bytes]) -> None:
+    """y-protocols frames: the actor applies them (or drops forbidden writes) and answers the sender."""
+    if subscriber.closed:
+        return
     try:
-        replies: list[bytes] = await rooms.client.call(room_id, "receive", subscriber.user_id, data)
+        replies: list[bytes] = await rooms.client.call(room_id, "receive", subscriber.user_id, frames)
     except InvalidInput:
         subscriber.close(codes.MALFORMED, "Malformed frame")
         return

@@ -96,7 +96,7 @@ async def test_periodic_snapshot_only_when_the_code_changed(services: Services) 
     peer: Doc[Any] = Doc()
     before = peer.get_state()
     peer.get("code:python", type=Text).insert(0, "a = 1\n")
-    await actor.receive(host, encode(FrameKind.SYNC_UPDATE, peer.get_update(before)))
+    await actor.receive(host, [encode(FrameKind.SYNC_UPDATE, peer.get_update(before))])
     store = services.mongo.db["code_snapshots"]
     await actor._periodic_snapshot()
     await actor._periodic_snapshot()
