@@ -32,9 +32,11 @@ from engine.room.aggregate import apply
 from engine.room.roles import RoomRole
 from engine.room.state import Room, RoomSettings, new_room
 from engine.room.status import RoomStatus
+from storage.analyses import AnalysisRepository
 from storage.chat import ChatRepository
 from storage.client import Mongo, connect
 from storage.documents import DocumentStore
+from storage.executions import ExecutionRepository
 from storage.rooms import RoomRepository, events_as_docs
 from storage.sessions import SessionRepository
 
@@ -235,12 +237,14 @@ class RoomActor:
         )
         assert self._writer is not None  # noqa: S101 - set by _ready
         assert self._mongo is not None  # noqa: S101 - set by _ready
-        await self._writer.durable(self._outbox.last_seq - 1)
+        await self._writer.settled()
         await self._doc().close()
         await RoomRepository(self._mongo).delete(room.id)
         await SessionRepository(self._mongo).delete_for_room(room.id)
         await DocumentStore(self._mongo).delete_room(room.id)
         await ChatRepository(self._mongo).delete_room(room.id)
+        await ExecutionRepository(self._mongo).delete_room(room.id)
+        await AnalysisRepository(self._mongo).delete_room(room.id)
         self._retire_later()
         return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
 

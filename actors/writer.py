@@ -43,13 +43,18 @@ class Writer:
         async with self._done:
             await self._done.wait_for(lambda: self._durable >= seq)
 
+    async def settled(self) -> None:
+        """Every submitted write is durable (volatile outbox entries never reach the writer, so the
+        outbox's last sequence number is not something to wait for)."""
+        await self.durable(self._pending_seq)
+
     @property
     def durable_seq(self) -> int:
         return self._durable
 
     async def close(self) -> None:
         if self._task is not None:
-            await self.durable(self._pending_seq)
+            await self.settled()
             self._task.cancel()
 
     async def _run(self) -> None:

@@ -45,3 +45,6 @@ class AnalysisRepository:
             query["$or"] = [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]
         cursor = self._jobs.find(query, {"code": 0}).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
         return [d async for d in cursor.limit(limit + 1)]
+
+    async def delete_room(self, room_id: str) -> None:
+        await self._jobs.delete_many({"roomId": room_id})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -105,3 +106,21 @@ async def test_periodic_snapshot_only_when_the_code_changed(services: Services) 
     periodic = await store.find({"sessionId": session_id, "trigger": "periodic"}).to_list()
     assert [s["code"] for s in periodic] == ["a = 1\n"]
     assert periodic[0]["linesOfCode"] == 1
+
+
+async def test_destroy_after_volatile_events_returns(services: Services) -> None:
+    """Document frames and pushed results are outbox-only (never written): destroy must not wait for
+    them to become durable (it used to hang until the caller timed out)."""
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    host = str(uuid.uuid4())
+    actor = RoomActor(str(uuid.uuid4()), runtime)
+    await actor.create(_spec(host))
+    peer: Doc[Any] = Doc()
+    before = peer.get_state()
+    peer.get("code:python", type=Text).insert(0, "x = 1\n")
+    await actor.receive(host, [encode(FrameKind.SYNC_UPDATE, peer.get_update(before))])
+    await actor.publish_event("execution-result", {"jobId": "j", "verdict": "accepted"})
+    async with asyncio.timeout(20):
+        outcome = await actor.destroy()
+    assert [e.type for e in outcome.events] == ["room-closed"]
+    assert await services.mongo.db["rooms"].find_one({"_id": outcome.room.id}) is None

@@ -185,3 +185,23 @@ def _window(services: Services) -> Any:
     from engine.ratelimit import window_for
 
     return window_for(services.now(), 60)
+
+
+async def test_destroying_the_room_deletes_its_runs_and_analyses(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    host, guest, rid = await _room(client, services)
+    accepted = await post(
+        client, guest, f"/api/rooms/{rid}/run", {"language": "python", "code": "print(1)\n"}
+    )
+    await _settled(client, guest, f"/api/execution/{accepted.json()['jobId']}")
+    await _settled(client, guest, f"/api/execution/static-analysis/{accepted.json()['staticAnalysisJobId']}")
+    db = services.mongo.db
+    assert await db["runs"].count_documents({"roomId": rid}) == 1
+    assert await db["static_analyses"].count_documents({"roomId": rid}) == 1
+    destroyed = await client.delete(f"/api/rooms/{rid}", headers=host.headers)
+    assert destroyed.status_code == 200, destroyed.text
+    assert await db["runs"].count_documents({"roomId": rid}) == 0
+    assert await db["static_analyses"].count_documents({"roomId": rid}) == 0
+    gone = await client.get(f"/api/execution/{accepted.json()['jobId']}", headers=guest.headers)
+    assert gone.status_code == 404
