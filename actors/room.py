@@ -42,6 +42,8 @@ from storage.sessions import SessionRepository
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
+RECENT_COMMANDS = 64
+"""Command ids remembered (and stored with the state) to recognise a retried command."""
 PERIODIC_SNAPSHOT_S = 30.0
 
 
@@ -103,6 +105,7 @@ class RoomActor:
         self._chat: RoomChat | None = None
         self._snapshot_digest = ""
         self._last_periodic = 0.0
+        self._commands: dict[str, tuple[int, int]] = {}
 
     async def ping(self) -> str:
         return self._room_id
@@ -118,10 +121,14 @@ class RoomActor:
             if self._loaded:
                 return
             self._mongo = connect(self._runtime.mongo_uri, self._runtime.database)
-            loaded = await RoomRepository(self._mongo).load(self._room_id)
+            repo = RoomRepository(self._mongo)
+            loaded = await repo.load(self._room_id)
             seq = 0
             if loaded is not None:
                 self._room, seq = loaded
+                self._commands = {
+                    c["id"]: (c["from"], c["to"]) for c in await repo.recent_commands(self._room_id)
+                }
             self._outbox = Outbox(last_seq=seq)
             self._writer = Writer(self._persist, durable_seq=seq)
             self._document = RoomDocument(self._room_id, DocumentStore(self._mongo), self._publish_volatile)
@@ -133,8 +140,12 @@ class RoomActor:
 
     async def _persist(self, room: Room, entries: list[Entry]) -> None:
         assert self._mongo is not None  # noqa: S101 - set by _ready
+        commands = [{"id": k, "from": first, "to": last} for k, (first, last) in self._commands.items()]
         await RoomRepository(self._mongo).save(
-            room, entries[-1].seq if entries else self._outbox.last_seq, events_as_docs(entries, _now())
+            room,
+            entries[-1].seq if entries else self._outbox.last_seq,
+            events_as_docs(entries, _now()),
+            commands,
         )
         sessions = SessionRepository(self._mongo)
         for entry in entries:
@@ -168,16 +179,23 @@ class RoomActor:
         self._start_ticker()
         return outcome
 
-    async def execute(self, command: Any, now: datetime | None = None) -> Outcome:
-        """Apply one command (after letting time pass: swap expiry, max duration) and persist it."""
+    async def execute(
+        self, command: Any, now: datetime | None = None, command_id: str | None = None
+    ) -> Outcome:
+        """Apply one command (after letting time pass: swap expiry, max duration) and persist it.
+
+        `command_id` makes a retry safe: a caller whose call failed after the command took effect (the
+        actor crashed before answering) sends it again and gets the first outcome, not a second apply."""
         room = await self._require()
+        if command_id is not None and command_id in self._commands:
+            return await self._repeat(room, *self._commands[command_id])
         moment = _ms(now) if now else _now()
         if isinstance(command, c.Transition) and command.session_id is None:
             command = c.Transition(command.actor_id, command.target, str(uuid.uuid4()))
         ticked, tick_events = apply(room, c.Tick(), moment)
         updated, events = apply(ticked, command, moment)
         outcome = await self._commit(
-            updated, [(e.type, e.payload()) for e in (*tick_events, *events)], moment
+            updated, [(e.type, e.payload()) for e in (*tick_events, *events)], moment, command_id
         )
         await self._after(outcome)
         return outcome
@@ -389,15 +407,36 @@ class RoomActor:
             raise NotFound(ErrorCode.ROOM_NOT_FOUND, "Room not found")
         return self._room
 
-    async def _commit(self, room: Room, events: list[tuple[str, dict[str, Any]]], now: datetime) -> Outcome:
+    async def _commit(
+        self,
+        room: Room,
+        events: list[tuple[str, dict[str, Any]]],
+        now: datetime,
+        command_id: str | None = None,
+    ) -> Outcome:
         """Publish events in order, hand the state to the writer, return once durable."""
         assert self._writer is not None  # noqa: S101 - set by _ready
         self._room = room
+        first = self._outbox.last_seq + 1
         entries = self._outbox.append(events, int(now.timestamp() * 1000))
         seq = self._outbox.last_seq
+        if command_id is not None:
+            self._commands[command_id] = (first, seq)
+            while len(self._commands) > RECENT_COMMANDS:
+                del self._commands[next(iter(self._commands))]
         self._writer.submit(seq, room, entries)
         await self._writer.durable(seq)
         return Outcome(room=room, events=entries, seq=seq)
+
+    async def _repeat(self, room: Room, first: int, last: int) -> Outcome:
+        """The outcome of an already applied command: its events from the outbox, or from the stored
+        log when this actor has restarted since."""
+        entries = [e for e in self._outbox.after(first - 1).entries if e.seq <= last]
+        if len(entries) < last - first + 1:
+            assert self._mongo is not None  # noqa: S101 - set by _ready
+            stored = await RoomRepository(self._mongo).events(self._room_id, first - 1, last - first + 1)
+            entries = [Entry(d["seq"], d["type"], d["data"], int(d["at"].timestamp() * 1000)) for d in stored]
+        return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
 
     def _start_ticker(self) -> None:
         if self._ticker is None or self._ticker.done():

@@ -9,6 +9,7 @@ live (its actor is brought back and reloads itself).
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,9 @@ class RoomService:
         return outcome.room
 
     async def execute(self, room_id: str, command: Any) -> Outcome:
-        outcome: Outcome = await self._call(room_id, "execute", command, self.services.now())
+        """One command; its id stays the same across the client's retries (see RoomActor.execute)."""
+        command_id = str(uuid.uuid4())
+        outcome: Outcome = await self._call(room_id, "execute", command, self.services.now(), command_id)
         return outcome
 
     async def create(

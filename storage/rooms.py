@@ -138,6 +138,11 @@ class RoomRepository:
         doc = await self._rooms.find_one({"_id": room_id})
         return (doc_to_room(doc), int(doc.get("seq", 0))) if doc else None
 
+    async def recent_commands(self, room_id: str) -> list[Document]:
+        """The ids of the last commands applied to the room, with the event seqs each produced."""
+        doc = await self._rooms.find_one({"_id": room_id}, {"recentCommands": 1})
+        return list(doc.get("recentCommands") or []) if doc else []
+
     async def code_taken(self, code: str) -> bool:
         return await self._rooms.find_one({"code": code}, {"_id": 1}) is not None
 
@@ -145,9 +150,13 @@ class RoomRepository:
         doc = await self._rooms.find_one({"code": code.upper()})
         return doc_to_room(doc) if doc else None
 
-    async def save(self, room: Room, seq: int, events: list[Document]) -> None:
-        """Persist the state at `seq` and the events that led to it (idempotent)."""
-        await self._rooms.replace_one({"_id": room.id}, room_to_doc(room, seq), upsert=True)
+    async def save(
+        self, room: Room, seq: int, events: list[Document], commands: list[Document] | None = None
+    ) -> None:
+        """Persist the state at `seq` (with the recent command ids, so a retried command is recognised
+        after a restart) and the events that led to it (idempotent)."""
+        doc = room_to_doc(room, seq) | {"recentCommands": commands or []}
+        await self._rooms.replace_one({"_id": room.id}, doc, upsert=True)
         if not events:
             return
         docs = [{"_id": f"{room.id}:{e['seq']}", "roomId": room.id, **e} for e in events]

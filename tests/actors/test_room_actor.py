@@ -13,6 +13,7 @@ from pycrdt import Doc, Text
 
 from actors.room import CreateSpec, RoomActor, RoomRuntime
 from engine.collab.wire import FrameKind, encode
+from engine.errors import DomainError
 from engine.room import Join, RoomMode, RoomStatus, SetReady, Transition
 from engine.room.state import RoomSettings
 from gateway.room_admin import force_close
@@ -124,3 +125,32 @@ async def test_destroy_after_volatile_events_returns(services: Services) -> None
         outcome = await actor.destroy()
     assert [e.type for e in outcome.events] == ["room-closed"]
     assert await services.mongo.db["rooms"].find_one({"_id": outcome.room.id}) is None
+
+
+async def test_a_retried_command_is_not_applied_twice(services: Services) -> None:
+    """The gateway retries a command when the actor died before answering; if the command had already
+    taken effect, the retry must return that outcome, also from a restarted actor that reloaded."""
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    host, guest = str(uuid.uuid4()), str(uuid.uuid4())
+    room_id = str(uuid.uuid4())
+    actor = RoomActor(room_id, runtime)
+    await actor.create(_spec(host))
+    await actor.execute(Join(guest))
+    for user in (host, guest):
+        await actor.execute(SetReady(user, True))
+    start = Transition(host, RoomStatus.WARMUP)
+    first = await actor.execute(start, None, "cmd-start")
+    assert "phase-change" in [e.type for e in first.events]
+    again = await actor.execute(start, None, "cmd-start")
+    assert [(e.seq, e.type) for e in again.events] == [(e.seq, e.type) for e in first.events]
+    with pytest.raises(DomainError):  # the same transition without an id is refused: not idempotent
+        await actor.execute(start)
+    restarted = RoomActor(room_id, runtime)
+    replay = await restarted.execute(start, None, "cmd-start")
+    assert [(e.seq, e.type, e.data) for e in replay.events] == [(e.seq, e.type, e.data) for e in first.events]
+    assert replay.room.status is RoomStatus.WARMUP
+    assert replay.room.session_id == first.room.session_id
+    changes = await services.mongo.db["room_events"].count_documents(
+        {"roomId": room_id, "type": "phase-change"}
+    )
+    assert changes == 1
