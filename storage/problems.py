@@ -167,6 +167,19 @@ class ProblemRepository:
         query: Document = {"deletedAt": None, **({"isPublished": True} if published_only else {})}
         return [d["_id"] async for d in self._problems.find(query, {"_id": 1})]
 
+    async def ids_where(
+        self, *, title: str | None = None, difficulty: str | None = None, published: bool | None = None
+    ) -> list[str]:
+        """Ids of live problems whose title contains `title` (any case), of a difficulty, (un)published."""
+        query: Document = {"deletedAt": None}
+        if title is not None:
+            query["title"] = {"$regex": re.escape(title), "$options": "i"}
+        if difficulty is not None:
+            query["difficulty"] = difficulty
+        if published is not None:
+            query["isPublished"] = published
+        return [d["_id"] async for d in self._problems.find(query, {"_id": 1})]
+
     async def get_many(self, ids: list[str]) -> dict[str, Problem]:
         return {d["_id"]: from_document(d) async for d in self._problems.find({"_id": {"$in": ids}})}
 

@@ -67,6 +67,7 @@ def room_to_doc(room: Room, seq: int) -> Document:
         "participants": [_participant_doc(p) for p in room.participants],
         "participantIds": [p.user_id for p in room.participants],
         "activeParticipantIds": [p.user_id for p in room.participants if p.is_active],
+        "openSeats": room.settings.max_participants - sum(p.is_active for p in room.participants),
         "editorLocked": room.editor_locked,
         "timer": {
             "phaseStartedAt": room.timer.phase_started_at,
@@ -177,7 +178,7 @@ class RoomRepository:
         return [d async for d in self._rooms.find(full).sort(sort).limit(limit + 1)]
 
     async def public(self, query: Document, limit: int) -> list[Document]:
-        full = {"$and": [{"isPrivate": False, "status": {"$ne": "finished"}}, query]}
+        full = {"$and": [{"isPrivate": False, "status": {"$ne": "finished"}, "openSeats": {"$gt": 0}}, query]}
         cursor = (
             self._rooms.find(full).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1)
         )

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from engine.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 from engine.pagination import decode_cursor, encode_cursor, time_cursor
+from engine.problems.model import Difficulty
 from engine.room import RoomMode, RoomStatus
 from engine.room.state import RoomSettings
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
@@ -22,6 +23,7 @@ from gateway.schemas.common import ERROR_RESPONSES, Pagination
 from gateway.schemas.rooms import (
     CreateRoomRequest,
     CreateRoomResponse,
+    Language,
     RoomDetail,
     RoomPreview,
     RoomPreviewPage,
@@ -160,6 +162,36 @@ async def list_rooms(
     return RoomSummaryPage(data=data, pagination=Pagination(nextCursor=next_cursor, hasMore=more))
 
 
+BROWSEABLE = frozenset(RoomStatus) - {RoomStatus.FINISHED}
+
+
+async def _public_query(
+    services: Services,
+    language: str | None,
+    status: RoomStatus | None,
+    difficulty: Difficulty | None,
+    search: str | None,
+) -> dict[str, Any]:
+    """Filters of the public browse: rooms whose problem is a draft never show; `search` matches the
+    room's name or its problem's title; `difficulty` is the problem's."""
+    clauses: list[dict[str, Any]] = [
+        {"problemId": {"$nin": await services.problems.ids_where(published=False)}}
+    ]
+    if status is not None:
+        if status not in BROWSEABLE:
+            raise InvalidInput(ErrorCode.VALIDATION_FAILED, "Finished rooms are not browseable")
+        clauses.append({"status": status.value})
+    if language:
+        clauses.append({"language": language})
+    if difficulty is not None:
+        clauses.append({"problemId": {"$in": await services.problems.ids_where(difficulty=difficulty.value)}})
+    if search:
+        titled = await services.problems.ids_where(title=search)
+        name = {"name": {"$regex": re.escape(search), "$options": "i"}}
+        clauses.append({"$or": [name, {"problemId": {"$in": titled}}]})
+    return {"$and": clauses}
+
+
 @router.get("/public", summary="Browse joinable public rooms")
 async def public_rooms(
     user: UserDep,
@@ -167,18 +199,18 @@ async def public_rooms(
     rooms: RoomsDep,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Limit = PAGE_LIMIT_DEFAULT,
-    language: str | None = None,
+    language: Language | None = None,
+    status: RoomStatus | None = None,
+    difficulty: Difficulty | None = None,
     search: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> RoomPreviewPage:
-    query: dict[str, Any] = {}
-    if language:
-        query["language"] = language
-    if search:
-        query["name"] = {"$regex": re.escape(search), "$options": "i"}
+    query = await _public_query(services, language, status, difficulty, search)
     if cursor:
         after = decode_cursor(cursor)
         moment = after.moment
-        query["$or"] = [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]
+        query["$and"].append(
+            {"$or": [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]}
+        )
     docs = await rooms.repo.public(query, limit)
     page, more = docs[:limit], len(docs) > limit
     rooms_ = [doc_to_room(d) for d in page]
@@ -187,7 +219,6 @@ async def public_rooms(
     data = [
         room_preview(services, r, user.id, hosts.get(r.host_id), titles.get(r.problem_id or ""))
         for r in rooms_
-        if len(r.active()) < r.settings.max_participants
     ]
     last = page[-1] if page else None
     next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
