@@ -14,6 +14,7 @@ os.environ.update(ray_auth_env(RUN_DIR))
 os.environ.setdefault("RAY_TMPDIR", str(ROOT / ".data" / "ray-test"))
 
 import asyncio  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
@@ -27,6 +28,31 @@ from gateway.app import create_app  # noqa: E402
 from gateway.services import Services  # noqa: E402
 from gateway.settings import Config, Settings, load_config  # noqa: E402
 from tests.support import AdjustableClock, free_port  # noqa: E402
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remove the run dirs (database files, hundreds of MB each) of earlier runs that did not clean up."""
+    for stale in RUN_DIR.parent.glob("test-*"):
+        pid = stale.name.rsplit("-", 1)[-1]  # test-<pid> (and the older test-stack-<pid>)
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The database and Ray are stopped by now (session fixtures are torn down first): drop this run's
+    files."""
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

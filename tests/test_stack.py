@@ -46,7 +46,7 @@ def test_stack_up_is_healthy_and_ctrl_c_stops_everything(tmp_path: Path) -> None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYNCODE_", "RAY_"))}
     env.update(
         {
-            "SYNCODE_DATA_DIR": str(ROOT / ".data" / f"test-stack-{os.getpid()}"),
+            "SYNCODE_DATA_DIR": str(ROOT / ".data" / f"test-{os.getpid()}" / "stack"),
             "SYNCODE_PORT": str(api_port),
             "SYNCODE_EMBEDDED_DB_PORT": str(db_port),
             "SYNCODE_EMBEDDED_RAY_PORT": str(ray_port),
