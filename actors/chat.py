@@ -30,16 +30,22 @@ class RoomChat:
             "readStates": await self._repo.read_states(self._room_id),
         }
 
-    async def send(self, user_id: str, data: object) -> dict[str, Any] | None:
+    async def send(self, user_id: str, data: object, message_id: str | None = None) -> dict[str, Any] | None:
+        """Store and publish a message. `message_id` (chosen by the gateway) makes a retried send return
+        the stored message instead of posting it twice."""
         accepted = normalise(data)
         if accepted is None:
             return None
+        if message_id is not None:
+            existing = await self._repo.get(self._room_id, message_id)
+            if existing is not None:
+                return existing
         reply = accepted["replyToMessageId"]
         if reply is not None and await self._repo.get(self._room_id, reply) is None:
             accepted["replyToMessageId"] = None
         now = _ms()
         message = {
-            "messageId": str(uuid.uuid4()),
+            "messageId": message_id or str(uuid.uuid4()),
             "roomId": self._room_id,
             "userId": user_id,
             **accepted,

@@ -16,7 +16,7 @@ import logging
 import os
 import time
 import uuid
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -96,7 +96,8 @@ class RoomActor:
         self._writer: Writer | None = None
         self._load_lock = asyncio.Lock()
         self._loaded = False
-        self._connections: Counter[str] = Counter()
+        self._connections: defaultdict[str, set[str]] = defaultdict(set)
+        """Open sockets per user, by socket id (so a retried connect or disconnect counts once)."""
         self._last_presence = _now()
         self._ticker: asyncio.Task[None] | None = None
         self._retired = False
@@ -222,22 +223,22 @@ class RoomActor:
         await self._ready()
         return replace(await self._outbox.wait_after(after_seq, timeout_s), epoch=self._epoch)
 
-    async def connected(self, user_id: str) -> None:
+    async def connected(self, user_id: str, socket_id: str) -> None:
         await self._ready()
-        self._connections[user_id] += 1
+        self._connections[user_id].add(socket_id)
         self._last_presence = _now()
 
-    async def disconnected(self, user_id: str, now: datetime | None = None) -> Outcome | None:
+    async def disconnected(self, user_id: str, socket_id: str, now: datetime | None = None) -> Outcome | None:
         """A socket closed; when it was the user's last, the participant becomes inactive."""
         room = await self._require()
-        self._connections[user_id] = max(0, self._connections[user_id] - 1)
+        self._connections[user_id].discard(socket_id)
         self._last_presence = _now()
         if self._connections[user_id] or room.status is RoomStatus.FINISHED:
             return None
         return await self.execute(c.Disconnect(user_id), now)
 
     def connected_users(self) -> list[str]:
-        return [u for u, n in self._connections.items() if n > 0]
+        return [u for u, sockets in self._connections.items() if sockets]
 
     async def presence(self) -> list[str]:
         return self.connected_users()
@@ -293,7 +294,9 @@ class RoomActor:
         )
         return self._doc().receive(user_id, can_write, frames)
 
-    async def chat(self, user_id: str, kind: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    async def chat(
+        self, user_id: str, kind: str, data: dict[str, Any], request_id: str | None = None
+    ) -> dict[str, Any] | None:
         """A chat frame from a socket: `chat-send`, `chat-mark-read` or `chat-react-toggle`. Only active
         participants chat; `history` answers the `chat-history` a joining socket gets."""
         room = await self._require()
@@ -304,7 +307,7 @@ class RoomActor:
         if member is None or not member.is_active or room.status is RoomStatus.FINISHED:
             return None
         if kind == "chat-send":
-            return await self._chat.send(user_id, data)
+            return await self._chat.send(user_id, data, request_id)
         if kind == "chat-mark-read":
             await self._chat.mark_read(user_id, data.get("upTo"))
         elif kind == "chat-react-toggle":
@@ -329,7 +332,7 @@ class RoomActor:
         await self._require()
         self._publish_volatile([("socket-kick", {"userId": user_id, "reason": reason})])
         self._doc().forget(user_id)
-        return self._connections[user_id] > 0
+        return bool(self._connections[user_id])
 
     async def record_snapshot(self, trigger: str, code: str, language: str) -> dict[str, Any] | None:
         """Callback from an external collab plane: store its code snapshot for the room's session."""

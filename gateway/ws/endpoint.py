@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import time
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -93,7 +94,8 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
     subscriber.start()
     # Count the new socket before registering it: registering closes an older socket of the same user,
     # whose disconnect must not make the user inactive.
-    await rooms.client.call(room_id, "connected", user_id)
+    socket_id = str(uuid.uuid4())
+    await rooms.client.call(room_id, "connected", user_id, socket_id)
     await _rejoin_if_inactive(rooms, room_id, outcome.room, user_id)
     hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
     for frame in await rooms.client.call(room_id, "hello"):
@@ -103,7 +105,7 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
     finally:
         hub.leave(room_id, subscriber)
         with contextlib.suppress(Exception):  # the room may be gone; presence then no longer matters
-            await rooms.client.call(room_id, "disconnected", user_id, services.now())
+            await rooms.client.call(room_id, "disconnected", user_id, socket_id, services.now())
 
 
 async def _rejoin_if_inactive(rooms: RoomService, room_id: str, room: Room, user_id: str) -> None:
@@ -204,8 +206,9 @@ async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, tex
             subscriber.send_event("chat-history", history, now_ms)
     elif kind in CHAT_FRAMES:
         data = frame.get("data")
+        request_id = str(uuid.uuid4())  # the same on the client's retries: a message is posted once
         await rooms.client.call(
-            room_id, "chat", subscriber.user_id, kind, data if isinstance(data, dict) else {}
+            room_id, "chat", subscriber.user_id, kind, data if isinstance(data, dict) else {}, request_id
         )
     elif kind == "ping":
         subscriber.send_event("pong", {}, int(time.time() * 1000))

@@ -56,10 +56,10 @@ async def test_idle_room_finishes_itself(services: Services) -> None:
     )
     actor = RoomActor(str(uuid.uuid4()), runtime)
     await actor.create(_spec(str(uuid.uuid4())))
-    await actor.connected("someone")
+    await actor.connected("someone", "socket-1")
     await actor._tick()
     assert (await actor.state()).room.status is RoomStatus.WAITING
-    await actor.disconnected("someone")
+    await actor.disconnected("someone", "socket-1")
     await actor._tick()
     finished = await actor.state()
     assert finished.room.status is RoomStatus.FINISHED
@@ -154,3 +154,39 @@ async def test_a_retried_command_is_not_applied_twice(services: Services) -> Non
         {"roomId": room_id, "type": "phase-change"}
     )
     assert changes == 1
+
+
+async def test_a_retried_chat_message_is_posted_once(services: Services) -> None:
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    host = str(uuid.uuid4())
+    room_id = str(uuid.uuid4())
+    actor = RoomActor(room_id, runtime)
+    await actor.create(_spec(host))
+    first = await actor.chat(host, "chat-send", {"text": "hello"}, "req-1")
+    again = await actor.chat(host, "chat-send", {"text": "hello"}, "req-1")
+    restarted = await RoomActor(room_id, runtime).chat(host, "chat-send", {"text": "hello"}, "req-1")
+    assert first is not None and again is not None and restarted is not None
+    assert first["messageId"] == again["messageId"] == restarted["messageId"] == "req-1"
+    other = await actor.chat(host, "chat-send", {"text": "hello"}, "req-2")
+    assert other is not None and other["messageId"] == "req-2"
+    assert await services.mongo.db["chat_messages"].count_documents({"roomId": room_id}) == 2
+
+
+async def test_presence_counts_each_socket_once(services: Services) -> None:
+    """A retried connect or disconnect (same socket id) must not skew the count: the user goes inactive
+    exactly when their last socket closes."""
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    host, guest = str(uuid.uuid4()), str(uuid.uuid4())
+    actor = RoomActor(str(uuid.uuid4()), runtime)
+    await actor.create(_spec(host))
+    await actor.execute(Join(guest))
+    for socket_id in ("a", "a", "b"):
+        await actor.connected(guest, socket_id)
+    assert await actor.disconnected(guest, "a") is None
+    assert await actor.disconnected(guest, "a") is None
+    assert guest in actor.connected_users()
+    left = await actor.disconnected(guest, "b")
+    assert left is not None
+    member = left.room.participant(guest)
+    assert member is not None and not member.is_active
+    assert guest not in actor.connected_users()
