@@ -39,7 +39,23 @@ FLUSH_S = 0.05
 FLUSH_MAX = 64
 COMPACT_EVERY = 500
 AWARENESS_MIN_GAP_S = 0.05
+MERGE_MAX_BYTES = 64 * 1024
+"""Updates of one batch are merged up to this size: keystrokes become one frame, large pastes stay
+separate frames (a merged frame never grows past what one client sent at once)."""
 Publish = Callable[[list[tuple[str, dict[str, Any]]]], None]
+
+
+def _groups(updates: list[bytes], limit: int) -> list[list[bytes]]:
+    """Consecutive runs of updates whose total size stays within `limit` (a larger update is alone)."""
+    groups: list[list[bytes]] = []
+    size = limit
+    for update in updates:
+        if size + len(update) > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(update)
+        size += len(update)
+    return groups
 
 
 class RoomDocument:
@@ -105,8 +121,8 @@ class RoomDocument:
                     apply_update(self._doc, frame.payload)
                     applied.append(frame.payload)
         finally:
-            if applied:
-                self._record(merge_updates(applied), user_id)
+            for group in _groups(applied, MERGE_MAX_BYTES):
+                self._record(merge_updates(group), user_id)
         return replies
 
     def _relay_awareness(self, user_id: str, payload: bytes, frame: bytes) -> None:

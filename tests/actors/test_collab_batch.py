@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pycrdt import Doc, Text
 
+from actors.collab import MERGE_MAX_BYTES
 from actors.room import CreateSpec, RoomActor, RoomRuntime
 from engine.collab.wire import FrameKind, encode, parse_frame
 from engine.errors import InvalidInput
@@ -72,3 +73,18 @@ async def test_a_malformed_frame_keeps_the_frames_before_it(services: Services) 
         await actor.receive(host, [good, b"\x00\x09\xff", later])
     assert (await actor.code())[1] == "kept = True\n"
     assert len(await _sync_frames(actor)) == 1
+
+
+async def test_large_updates_are_not_merged_past_the_cap(services: Services) -> None:
+    actor, host = await _actor(services)
+    peer: Doc[Any] = Doc()
+    big = [_typed(peer, "x" * (MERGE_MAX_BYTES // 2 + 1)) for _ in range(3)]
+    small = [_typed(peer, "y") for _ in range(10)]
+    await actor.receive(host, [*big, *small])
+    published = await _sync_frames(actor)
+    assert len(published) == 3  # each big update alone; the small ones ride with the last big one
+    assert all(len(frame) <= MERGE_MAX_BYTES + 64 for frame in published)
+    fresh: Doc[Any] = Doc()
+    for frame in published:
+        fresh.apply_update(parse_frame(frame).payload)
+    assert str(fresh.get("code:python", type=Text)) == str(peer.get("code:python", type=Text))
