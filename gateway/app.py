@@ -21,6 +21,7 @@ from gateway import errors, openapi
 from gateway.middleware import BodyGuard, RequestContext
 from gateway.room_service import RoomService
 from gateway.routers import (
+    admin,
     analysis,
     auth,
     blobs,
@@ -116,6 +117,7 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         sessions.router,
         analysis.router,
         execution.router,
+        admin.router,
     ):
         api.include_router(router)
     api.include_router(collab.callbacks)

@@ -86,10 +86,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "runs": [
         IndexModel([("roomId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)], name="room"),
+        IndexModel([("createdAt", DESCENDING)], name="created"),
         IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user"),
     ],
     "submissions": [
         IndexModel([("roomId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)], name="room"),
+        IndexModel([("createdAt", DESCENDING)], name="created"),
         IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user"),
         IndexModel([("problemId", ASCENDING)], name="problem"),
     ],
@@ -124,6 +126,9 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("isPrivate", ASCENDING), ("status", ASCENDING), ("createdAt", DESCENDING)], name="public"
         ),
         IndexModel([("problemId", ASCENDING), ("status", ASCENDING)], name="problem"),
+        IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="created"),
+        IndexModel([("hostId", ASCENDING), ("createdAt", DESCENDING)], name="host"),
+        IndexModel([("status", ASCENDING), ("finishedAt", DESCENDING)], name="status"),
     ],
     "room_events": [IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], name="room_seq")],
     "doc_updates": [IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], name="room_seq")],
@@ -134,6 +139,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "chat_messages": [IndexModel([("roomId", ASCENDING), ("createdAt", ASCENDING)], name="room")],
     "sessions": [
         IndexModel([("participantIds", ASCENDING), ("finishedAt", DESCENDING)], name="participant"),
+        IndexModel([("startedAt", DESCENDING)], name="started"),
     ],
 }
 

@@ -16,7 +16,7 @@ from engine.identity import User, UserRole
 from storage.client import Document, Mongo
 
 
-def _to_user(doc: Document) -> User:
+def doc_to_user(doc: Document) -> User:
     return User(
         id=doc["_id"],
         email=doc["email"],
@@ -71,18 +71,18 @@ class UserRepository:
 
     async def get(self, user_id: str) -> User | None:
         doc = await self._users.find_one({"_id": user_id})
-        return _to_user(doc) if doc else None
+        return doc_to_user(doc) if doc else None
 
     async def get_many(self, user_ids: list[str]) -> dict[str, User]:
-        return {d["_id"]: _to_user(d) async for d in self._users.find({"_id": {"$in": user_ids}})}
+        return {d["_id"]: doc_to_user(d) async for d in self._users.find({"_id": {"$in": user_ids}})}
 
     async def find_active_by_email(self, email: str) -> User | None:
         doc = await self._users.find_one({"emailKey": email, "active": True})
-        return _to_user(doc) if doc else None
+        return doc_to_user(doc) if doc else None
 
     async def find_active_by_username(self, username: str) -> User | None:
         doc = await self._users.find_one({"username": username, "active": True})
-        return _to_user(doc) if doc else None
+        return doc_to_user(doc) if doc else None
 
     async def update(self, user_id: str, changes: dict[str, Any], now: datetime) -> User | None:
         """Apply field changes (API field names already mapped) to a live account."""
@@ -94,7 +94,7 @@ class UserRepository:
             )
         except DuplicateKeyError as exc:
             raise _duplicate_error(exc, ErrorCode.USER_USERNAME_TAKEN) from exc
-        return _to_user(doc) if doc else None
+        return doc_to_user(doc) if doc else None
 
     async def soft_delete(self, user_id: str, now: datetime) -> None:
         """Mark deleted and free email/username (the partial unique indexes skip inactive rows)."""
