@@ -159,12 +159,9 @@ async def _analyse_job(job: dict[str, Any], runtime: RoomRuntime) -> dict[str, A
 
 
 async def _announce(job: dict[str, Any], payload: dict[str, Any]) -> None:
-    """Tell the room's sockets (`static-analysis-result`, best effort)."""
+    """Tell the room's sockets (`static-analysis-result`)."""
     from actors import deploy
 
-    handle = deploy.get_named("room", job["roomId"])
-    if handle is None:
-        return
     event = {
         "jobId": job["jobId"],
         "source": job["source"],
@@ -174,7 +171,4 @@ async def _announce(job: dict[str, Any], payload: dict[str, Any]) -> None:
         "status": payload["status"],
         "summary": payload["summary"],
     }
-    try:
-        await handle.publish_event.remote("static-analysis-result", event)
-    except Exception:  # noqa: BLE001 - the room may have finished meanwhile
-        log.warning("could not announce static analysis", extra={"job_id": job["jobId"]})
+    await deploy.announce(job["roomId"], "static-analysis-result", event)

@@ -101,6 +101,18 @@ def submit_execution(job: dict[str, Any], runtime: Any) -> Any:
     return ray.remote(num_cpus=1, max_retries=0)(execute_job).remote(job, runtime)
 
 
+async def announce(room_id: str, kind: str, event: dict[str, Any]) -> None:
+    """Push an event produced outside a room (a job's result) to the room's sockets, best effort: the
+    room may have finished meanwhile."""
+    handle = get_named("room", room_id)
+    if handle is None:
+        return
+    try:
+        await handle.publish_event.remote(kind, event)
+    except Exception:  # noqa: BLE001 - an ended room just misses the event
+        log.warning("could not announce %s to room %s", kind, room_id)
+
+
 ANALYSIS_CPUS = 0.5
 """Analysis tools are short and capped per tool (`ANALYSIS_LIMITS`); half a CPU lets one analysis run
 beside each execution instead of queueing behind it."""

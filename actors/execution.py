@@ -96,12 +96,9 @@ def _submission_summary(result: JobResult, limits: Limits, hidden: list[bool]) -
 
 
 async def _announce(job: dict[str, Any], summary: dict[str, Any]) -> None:
-    """Push a short result to the room so every socket sees `execution-result` (best effort)."""
+    """Push a short result to the room so every socket sees `execution-result`."""
     from actors import deploy
 
-    handle = deploy.get_named("room", job["roomId"])
-    if handle is None:
-        return
     event = {
         "jobId": job["jobId"],
         "kind": job["kind"],
@@ -110,7 +107,4 @@ async def _announce(job: dict[str, Any], summary: dict[str, Any]) -> None:
         "passed": summary.get("passed"),
         "total": summary.get("total"),
     }
-    try:
-        await handle.publish_event.remote("execution-result", event)
-    except Exception:  # noqa: BLE001 - the room may have finished meanwhile
-        log.warning("could not announce execution result", extra={"job_id": job["jobId"]})
+    await deploy.announce(job["roomId"], "execution-result", event)

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from engine.errors import ErrorCode, Forbidden, RateLimited, Unauthenticated
+from engine.errors import ErrorCode, Forbidden, Unauthenticated
 from engine.identity import User, ensure_active
-from engine.ratelimit import allowed, window_for
+from gateway.quotas import per_minute
 from gateway.security import Claims
 from gateway.services import Services
 
@@ -76,9 +76,5 @@ AdminDep = Annotated[User, Depends(admin_user)]
 async def auth_rate_limit(request: Request, services: ServicesDep, ip: ClientIp) -> None:
     """20 requests per minute per client address on login and register (shared across gateways)."""
     limit = services.config.settings.auth_rate_limit_per_min
-    window = window_for(services.now(), 60)
-    count = await services.usage.hit(f"auth:{request.url.path}:{ip or 'unknown'}", window)
-    if not allowed(count, limit):
-        raise RateLimited(
-            ErrorCode.RATE_LIMIT_EXCEEDED, "Too many requests", window.retry_after_s(services.now())
-        )
+    key = f"auth:{request.url.path}:{ip or 'unknown'}"
+    await per_minute(services, key, limit, ErrorCode.RATE_LIMIT_EXCEEDED, "Too many requests")

@@ -1,4 +1,5 @@
-"""Daily quotas, counted from real usage and enforced (not only reported)."""
+"""Daily quotas and per-minute rate limits, counted from real usage (shared across gateways) and
+enforced (not only reported)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from enum import StrEnum
 
 from engine.clock import next_midnight
 from engine.errors import ErrorCode, RateLimited
+from engine.ratelimit import allowed, window_for
 from gateway.schemas.users import DailyQuota, RoomQuota, UserQuotas
 from gateway.services import Services
 
@@ -44,3 +46,12 @@ async def user_quotas(services: Services, user_id: str) -> UserQuotas:
         execution=await _daily(services, user_id, QuotaKind.EXECUTION),
         rooms=RoomQuota(activeCount=active, maxActive=services.config.settings.rooms_max_active),
     )
+
+
+async def per_minute(services: Services, key: str, limit: int, code: ErrorCode, message: str) -> None:
+    """Count one request under `key` in the current minute; past `limit` it is refused with 429 and a
+    Retry-After until the window ends."""
+    window = window_for(services.now(), 60)
+    count = await services.usage.hit(key, window)
+    if not allowed(count, limit):
+        raise RateLimited(code, message, window.retry_after_s(services.now()))

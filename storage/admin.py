@@ -22,7 +22,7 @@ from engine.identity import User, UserRole
 from engine.pagination import Cursor
 from engine.room.state import Room
 from engine.room.status import RoomStatus
-from storage.audit import AuditEntry
+from storage.audit import AuditEntry, doc_to_entry
 from storage.client import Document, Mongo
 from storage.rooms import doc_to_room
 from storage.users import doc_to_user
@@ -128,19 +128,6 @@ def after(cursor: Cursor | None) -> Document:
 def _and(*clauses: Document) -> Document:
     kept = [c for c in clauses if c]
     return {"$and": kept} if kept else {}
-
-
-def audit_entry(d: Document) -> AuditEntry:
-    return AuditEntry(
-        id=d["_id"],
-        actor_id=d.get("actorId"),
-        action=d["action"],
-        target_type=d["targetType"],
-        target_id=d["targetId"],
-        metadata=d.get("metadata"),
-        ip_address=d.get("ipAddress"),
-        created_at=d["createdAt"],
-    )
 
 
 def _user_query(f: UserFilter) -> Document:
@@ -292,7 +279,7 @@ class AdminRepository:
     async def recent_audit(self, user_id: str, limit: int) -> list[AuditEntry]:
         """The newest entries whose target is the user or whose actor is the user."""
         query = {"$or": [{"targetType": "user", "targetId": user_id}, {"actorId": user_id}]}
-        return [audit_entry(d) async for d in self._audit.find(query).sort(NEWEST_FIRST).limit(limit)]
+        return [doc_to_entry(d) async for d in self._audit.find(query).sort(NEWEST_FIRST).limit(limit)]
 
     async def set_ban(
         self, user_id: str, banned_at: datetime | None, reason: str | None, now: datetime
@@ -318,4 +305,4 @@ class AdminRepository:
 
     async def audit_page(self, f: AuditFilter, limit: int, cursor: Cursor | None) -> list[AuditEntry]:
         query = _and(_audit_query(f), after(cursor))
-        return [audit_entry(d) async for d in self._audit.find(query).sort(NEWEST_FIRST).limit(limit + 1)]
+        return [doc_to_entry(d) async for d in self._audit.find(query).sort(NEWEST_FIRST).limit(limit + 1)]

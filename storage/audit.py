@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.client import Mongo
+from storage.client import Document, Mongo
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,17 @@ class AuditRepository:
 
     async def for_target(self, target_type: str, target_id: str) -> list[AuditEntry]:
         cursor = self._logs.find({"targetType": target_type, "targetId": target_id}).sort("createdAt", 1)
-        return [
-            AuditEntry(
-                id=d["_id"],
-                actor_id=d.get("actorId"),
-                action=d["action"],
-                target_type=d["targetType"],
-                target_id=d["targetId"],
-                metadata=d.get("metadata"),
-                ip_address=d.get("ipAddress"),
-                created_at=d["createdAt"],
-            )
-            async for d in cursor
-        ]
+        return [doc_to_entry(d) async for d in cursor]
+
+
+def doc_to_entry(d: Document) -> AuditEntry:
+    return AuditEntry(
+        id=d["_id"],
+        actor_id=d.get("actorId"),
+        action=d["action"],
+        target_type=d["targetType"],
+        target_id=d["targetId"],
+        metadata=d.get("metadata"),
+        ip_address=d.get("ipAddress"),
+        created_at=d["createdAt"],
+    )

@@ -14,13 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from engine.analysis.model import AnalysisSource
-from engine.errors import ErrorCode, NotFound, RateLimited, Unavailable, Unprocessable
+from engine.errors import ErrorCode, NotFound, Unavailable, Unprocessable
 from engine.identity import User
-from engine.ratelimit import allowed, window_for
 from engine.room.access import active_member, require_capability
 from engine.room.permissions import Capability
 from gateway.analysis_jobs import start_analysis
 from gateway.deps import ServicesDep, UserDep
+from gateway.quotas import per_minute
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.execution import StaticAnalysisAccepted, StaticAnalysisRequest, StaticAnalysisResult
@@ -31,14 +31,9 @@ router = APIRouter(tags=["static-analysis"], responses=ERROR_RESPONSES)
 
 
 async def _limit(services: Services, user: User) -> None:
-    window = window_for(services.now(), 60)
-    count = await services.usage.hit(f"analysis:{user.id}", window)
-    if not allowed(count, services.config.settings.execution_rate_per_min):
-        raise RateLimited(
-            ErrorCode.ANALYSIS_RATE_LIMIT,
-            "Too many analysis requests; slow down",
-            window.retry_after_s(services.now()),
-        )
+    limit = services.config.settings.execution_rate_per_min
+    message = "Too many analysis requests; slow down"
+    await per_minute(services, f"analysis:{user.id}", limit, ErrorCode.ANALYSIS_RATE_LIMIT, message)
 
 
 @router.post("/rooms/{room_id}/static-analysis", status_code=202, summary="Request static analysis")

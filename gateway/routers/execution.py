@@ -14,17 +14,16 @@ from fastapi.responses import JSONResponse
 
 from actors import deploy
 from engine.analysis.model import AnalysisSource
-from engine.errors import ErrorCode, NotFound, RateLimited, Unprocessable
+from engine.errors import ErrorCode, NotFound, Unprocessable
 from engine.identity import User
 from engine.pagination import decode_cursor, time_cursor
-from engine.ratelimit import allowed, window_for
 from engine.room.access import authorize_code_action
 from engine.room.permissions import Capability
 from engine.room.state import Room
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 from gateway.analysis_jobs import start_analysis
 from gateway.deps import ServicesDep, UserDep
-from gateway.quotas import QuotaKind, consume
+from gateway.quotas import QuotaKind, consume, per_minute
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.execution import RunAccepted, RunRequest, SubmitAccepted, SubmitRequest
@@ -38,14 +37,10 @@ HIDDEN_FIELDS = ("stdout", "stderr", "expectedOutput", "actualOutput")
 async def _admit(services: Services, room: Room, user: User, capability: Capability) -> None:
     """Editor lock, capability, the per-minute rate and the daily quota, in that order."""
     authorize_code_action(room, user.id, capability)
-    window = window_for(services.now(), 60)
-    count = await services.usage.hit(f"exec:{user.id}", window)
-    if not allowed(count, services.config.settings.execution_rate_per_min):
-        raise RateLimited(
-            ErrorCode.EXECUTION_RATE_LIMIT,
-            "Too many executions; slow down",
-            window.retry_after_s(services.now()),
-        )
+    limit = services.config.settings.execution_rate_per_min
+    await per_minute(
+        services, f"exec:{user.id}", limit, ErrorCode.EXECUTION_RATE_LIMIT, "Too many executions; slow down"
+    )
     await consume(services, user.id, QuotaKind.EXECUTION)
 
 

@@ -12,29 +12,16 @@ import pytest
 
 from engine.identity import UserRole
 from gateway.services import Services
+from tests.execution.api_support import settled
 from tests.execution.conftest import needs_sandbox
 from tests.gateway.rooms_support import create_room, join, post, to_coding
 from tests.gateway.ws_support import next_event, open_socket
-from tests.support import Account, register, wait_until
+from tests.support import Account, register
 
 pytestmark = [pytest.mark.anyio, needs_sandbox]
 FLAWED = "import os\n\n\ndef pick(xs):\n    return missing + xs[0]\n\n\nprint(pick([1]))\n"
 GO_UNDECLARED = "package main\n\nfunc main() {\n\tfmt.Println(1)\n}\n"
 STARTER = "import sys\n\n\ndef solve(line):\n    if line:\n        return line\n    return undefined_name\n"
-
-
-async def _settled(client: httpx.AsyncClient, who: Account, path: str) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-
-    async def done() -> bool:
-        nonlocal body
-        response = await client.get(path, headers=who.headers)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        return body["status"] in ("completed", "failed")
-
-    await wait_until(done, timeout_s=120, step_s=0.2)
-    return body
 
 
 async def _room(client: httpx.AsyncClient, services: Services, **body: Any) -> tuple[Account, Account, str]:
@@ -56,7 +43,7 @@ async def test_every_run_gets_an_analysis(
     assert accepted.status_code == 202, accepted.text
     run_id, job_id = accepted.json()["jobId"], accepted.json()["staticAnalysisJobId"]
     assert job_id is not None
-    result = await _settled(client, guest, f"/api/execution/static-analysis/{job_id}")
+    result = await settled(client, guest, f"/api/execution/static-analysis/{job_id}")
     assert (result["status"], result["source"], result["runId"], result["submissionId"]) == (
         "completed",
         "run",
@@ -96,7 +83,7 @@ async def test_submission_gets_an_analysis(client: httpx.AsyncClient, services: 
     accepted = await post(client, guest, f"/api/rooms/{rid}/submit", {"language": "c", "code": code})
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["staticAnalysisJobId"]
-    result = await _settled(client, host, f"/api/rooms/{rid}/static-analysis/{job_id}")
+    result = await settled(client, host, f"/api/rooms/{rid}/static-analysis/{job_id}")
     assert (result["source"], result["submissionId"]) == ("submission", accepted.json()["submissionId"])
     assert ("gcc", "unused-variable", 3) in {(d["tool"], d["rule"], d["line"]) for d in result["diagnostics"]}
 
@@ -122,14 +109,14 @@ async def test_request_analysis_of_code_or_of_the_document(
     )
     assert given.status_code == 202, given.text
     assert given.json()["status"] == "pending"
-    go = await _settled(client, guest, f"/api/rooms/{rid}/static-analysis/{given.json()['jobId']}")
+    go = await settled(client, guest, f"/api/rooms/{rid}/static-analysis/{given.json()['jobId']}")
     assert (go["language"], go["source"], go["runId"]) == ("go", "request", None)
     assert ("go vet", "typecheck", "error", 4) in {
         (d["tool"], d["rule"], d["severity"], d["line"]) for d in go["diagnostics"]
     }
     document = await post(client, guest, f"/api/rooms/{rid}/static-analysis", {})
     assert document.status_code == 202, document.text
-    from_doc = await _settled(client, guest, f"/api/execution/static-analysis/{document.json()['jobId']}")
+    from_doc = await settled(client, guest, f"/api/execution/static-analysis/{document.json()['jobId']}")
     assert from_doc["language"] == "python"
     found = {(d["rule"], d["line"]) for d in from_doc["diagnostics"]}
     assert {("F401", 1), ("F821", 7)} <= found
@@ -166,7 +153,7 @@ async def test_refusals(client: httpx.AsyncClient, services: Services) -> None:
     assert (wrong_room.status_code, wrong_room.json()["code"]) == (404, "ANALYSIS_JOB_NOT_FOUND")
     missing = await client.get(f"/api/execution/static-analysis/{uuid.uuid4()}", headers=guest.headers)
     assert (missing.status_code, missing.json()["code"]) == (404, "ANALYSIS_JOB_NOT_FOUND")
-    await _settled(client, guest, f"/api/execution/static-analysis/{job_id}")
+    await settled(client, guest, f"/api/execution/static-analysis/{job_id}")
 
 
 async def test_request_rate_is_limited(client: httpx.AsyncClient, services: Services) -> None:
@@ -194,8 +181,8 @@ async def test_destroying_the_room_deletes_its_runs_and_analyses(
     accepted = await post(
         client, guest, f"/api/rooms/{rid}/run", {"language": "python", "code": "print(1)\n"}
     )
-    await _settled(client, guest, f"/api/execution/{accepted.json()['jobId']}")
-    await _settled(client, guest, f"/api/execution/static-analysis/{accepted.json()['staticAnalysisJobId']}")
+    await settled(client, guest, f"/api/execution/{accepted.json()['jobId']}")
+    await settled(client, guest, f"/api/execution/static-analysis/{accepted.json()['staticAnalysisJobId']}")
     db = services.mongo.db
     assert await db["runs"].count_documents({"roomId": rid}) == 1
     assert await db["static_analyses"].count_documents({"roomId": rid}) == 1

@@ -12,27 +12,14 @@ import pytest
 from engine.identity import UserRole
 from gateway.quotas import QuotaKind, consume
 from gateway.services import Services
+from tests.execution.api_support import settled
 from tests.execution.conftest import needs_sandbox
 from tests.gateway.rooms_support import create_room, join, post, to_coding
 from tests.gateway.ws_support import next_event, open_socket
-from tests.support import Account, register, wait_until
+from tests.support import Account, register
 
 pytestmark = [pytest.mark.anyio, needs_sandbox]
 ECHO = "print(input())\n"
-
-
-async def _finished(client: httpx.AsyncClient, who: Account, path: str) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-
-    async def done() -> bool:
-        nonlocal body
-        response = await client.get(path, headers=who.headers)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        return body["status"] in ("completed", "failed")
-
-    await wait_until(done, timeout_s=120, step_s=0.2)
-    return body
 
 
 async def _coding_room(
@@ -59,7 +46,7 @@ async def test_run_returns_output_and_is_listed(
     )
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["jobId"]
-    result = await _finished(client, guest, f"/api/execution/{job_id}")
+    result = await settled(client, guest, f"/api/execution/{job_id}")
     assert result["status"] == "completed"
     assert result["result"]["verdict"] == "accepted"
     assert result["result"]["stdout"] == "hi\n"
@@ -73,7 +60,7 @@ async def test_run_returns_output_and_is_listed(
     crash = await post(
         client, guest, f"/api/rooms/{rid}/run", {"language": "python", "code": "raise SystemExit(3)"}
     )
-    failed = await _finished(client, guest, f"/api/execution/{crash.json()['jobId']}")
+    failed = await settled(client, guest, f"/api/execution/{crash.json()['jobId']}")
     assert failed["result"]["verdict"] == "runtime_error"
     assert failed["result"]["stdout"] == ""
 
@@ -138,7 +125,7 @@ async def test_submit_judges_every_case_redacts_hidden_and_counts(
     oid = other["roomId"]
     good = await post(client, guest, f"/api/rooms/{oid}/submit", {"language": "python", "code": ECHO})
     assert good.status_code == 202, good.text
-    judged = await _finished(client, guest, f"/api/submissions/{good.json()['submissionId']}")
+    judged = await settled(client, guest, f"/api/submissions/{good.json()['submissionId']}")
     result = judged["result"]
     assert (result["verdict"], result["passed"], result["total"]) == ("accepted", 2, 2)
     hidden = next(c for c in result["cases"] if c["isHidden"])
@@ -151,7 +138,7 @@ async def test_submit_judges_every_case_redacts_hidden_and_counts(
     bad = await post(
         client, guest, f"/api/rooms/{oid}/submit", {"language": "python", "code": "print('nope')"}
     )
-    wrong = await _finished(client, guest, f"/api/submissions/{bad.json()['submissionId']}")
+    wrong = await settled(client, guest, f"/api/submissions/{bad.json()['submissionId']}")
     assert wrong["result"]["verdict"] == "wrong_answer"
     detail = (await client.get(f"/api/problems/{problem_id}", headers=guest.headers)).json()
     assert (detail["totalSubmissions"], detail["acceptanceRate"], detail["attemptStatus"]) == (
