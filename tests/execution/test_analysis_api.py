@@ -14,7 +14,7 @@ from engine.identity import UserRole
 from gateway.services import Services
 from tests.execution.api_support import settled
 from tests.execution.conftest import needs_sandbox
-from tests.gateway.rooms_support import create_room, join, post, to_coding
+from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
 from tests.gateway.ws_support import next_event, open_socket
 from tests.support import Account, register
 
@@ -68,16 +68,7 @@ async def test_every_run_gets_an_analysis(
 async def test_submission_gets_an_analysis(client: httpx.AsyncClient, services: Services) -> None:
     admin = await register(client)
     await services.users.set_role(admin.id, UserRole.ADMIN, services.now())
-    problem = {
-        "title": f"Echo {uuid.uuid4().hex[:8]}",
-        "description": "Print the input.",
-        "difficulty": "easy",
-        "isPublished": True,
-        "testCases": [{"input": "1", "expectedOutput": "1"}],
-    }
-    created = await client.post("/api/problems", headers=admin.headers, json=problem)
-    assert created.status_code == 201, created.text
-    host, guest, rid = await _room(client, services, problemId=created.json()["id"])
+    host, guest, rid = await _room(client, services, problemId=await create_problem(client, admin))
     code = "#include <stdio.h>\nint main(void) {\n    int unused;\n    char s[64];\n"
     code += '    if (scanf("%63s", s) == 1) puts(s);\n    return 0;\n}\n'
     accepted = await post(client, guest, f"/api/rooms/{rid}/submit", {"language": "c", "code": code})
@@ -93,17 +84,8 @@ async def test_request_analysis_of_code_or_of_the_document(
 ) -> None:
     admin = await register(client)
     await services.users.set_role(admin.id, UserRole.ADMIN, services.now())
-    problem = {
-        "title": f"Starter {uuid.uuid4().hex[:8]}",
-        "description": "Echo.",
-        "difficulty": "easy",
-        "isPublished": True,
-        "starterCode": {"python": STARTER},
-        "testCases": [{"input": "1", "expectedOutput": "1"}],
-    }
-    created = await client.post("/api/problems", headers=admin.headers, json=problem)
-    assert created.status_code == 201, created.text
-    _, guest, rid = await _room(client, services, problemId=created.json()["id"])
+    problem_id = await create_problem(client, admin, starterCode={"python": STARTER})
+    _, guest, rid = await _room(client, services, problemId=problem_id)
     given = await post(
         client, guest, f"/api/rooms/{rid}/static-analysis", {"language": "go", "code": GO_UNDECLARED}
     )

@@ -3,7 +3,6 @@ hidden-case redaction, counters, lists, lock/capability checks, quota, and the r
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -14,7 +13,7 @@ from gateway.quotas import QuotaKind, consume
 from gateway.services import Services
 from tests.execution.api_support import settled
 from tests.execution.conftest import needs_sandbox
-from tests.gateway.rooms_support import create_room, join, post, to_coding
+from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
 from tests.gateway.ws_support import next_event, open_socket
 from tests.support import Account, register
 
@@ -92,22 +91,11 @@ async def test_run_refused_when_locked_for_observers_and_over_quota(
 
 
 async def _problem(client: httpx.AsyncClient, admin: Account) -> str:
-    body = {
-        "title": f"Echo {uuid.uuid4().hex[:8]}",
-        "description": "Print the input.",
-        "difficulty": "easy",
-        "isPublished": True,
-        "timeLimit": 2000,
-        "memoryLimit": 256,
-        "testCases": [
-            {"input": "1", "expectedOutput": "1"},
-            {"input": "secret", "expectedOutput": "secret", "isHidden": True},
-        ],
-    }
-    created = await client.post("/api/problems", headers=admin.headers, json=body)
-    assert created.status_code == 201, created.text
-    problem_id: str = created.json()["id"]
-    return problem_id
+    cases = [
+        {"input": "1", "expectedOutput": "1"},
+        {"input": "secret", "expectedOutput": "secret", "isHidden": True},
+    ]
+    return await create_problem(client, admin, timeLimit=2000, memoryLimit=256, testCases=cases)
 
 
 async def test_submit_judges_every_case_redacts_hidden_and_counts(

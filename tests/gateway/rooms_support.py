@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -34,3 +35,19 @@ async def to_coding(client: httpx.AsyncClient, host: Account, guest: Account, ro
     for target in ("warmup", "coding"):
         moved = await post(client, host, f"/api/rooms/{rid}/control/transition", {"targetStatus": target})
         assert moved.status_code == 200, moved.text
+
+
+async def create_problem(client: httpx.AsyncClient, admin: Account, **overrides: Any) -> str:
+    """A published problem with one test case (`admin` must be an admin); its id."""
+    body: dict[str, Any] = {
+        "title": f"Problem {uuid.uuid4().hex[:8]}",
+        "description": "Print the input.",
+        "difficulty": "easy",
+        "isPublished": True,
+        "testCases": [{"input": "1", "expectedOutput": "1"}],
+        **overrides,
+    }
+    created = await client.post("/api/problems", headers=admin.headers, json=body)
+    assert created.status_code == 201, created.text
+    problem_id: str = created.json()["id"]
+    return problem_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import uuid
 from typing import Any
 
 import httpx
@@ -15,7 +14,7 @@ from websockets.exceptions import ConnectionClosed
 
 from engine.identity import UserRole
 from gateway.services import Services
-from tests.gateway.rooms_support import create_room, join, post, to_coding
+from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
 from tests.gateway.ws_support import close_code, next_event, open_socket
 from tests.gateway.yjs_support import Peer
 from tests.support import Account, register, wait_until
@@ -186,18 +185,7 @@ async def test_starter_code_is_seeded_on_create_and_on_problem_change(
     await services.users.set_role(admin.id, UserRole.ADMIN, services.now())
 
     async def problem(starter: dict[str, str]) -> str:
-        body = {
-            "title": f"Starter {uuid.uuid4().hex[:8]}",
-            "description": "d",
-            "difficulty": "easy",
-            "isPublished": True,
-            "starterCode": starter,
-            "testCases": [{"input": "1", "expectedOutput": "1"}],
-        }
-        created = await client.post("/api/problems", headers=admin.headers, json=body)
-        assert created.status_code == 201, created.text
-        problem_id: str = created.json()["id"]
-        return problem_id
+        return await create_problem(client, admin, starterCode=starter)
 
     first = await problem({"python": "def solve():\n    pass\n"})
     room = await create_room(client, admin, problemId=first)

@@ -12,7 +12,7 @@ import pytest
 
 from engine.identity import UserRole
 from gateway.services import Services
-from tests.gateway.rooms_support import create_room, join
+from tests.gateway.rooms_support import create_problem, create_room, join
 from tests.support import Account, register
 
 pytestmark = pytest.mark.anyio
@@ -22,20 +22,6 @@ async def _admin(client: httpx.AsyncClient, services: Services) -> Account:
     admin = await register(client)
     await services.users.set_role(admin.id, UserRole.ADMIN, services.now())
     return admin
-
-
-async def _problem(client: httpx.AsyncClient, admin: Account, title: str, difficulty: str) -> str:
-    body = {
-        "title": title,
-        "description": "Echo the input.",
-        "difficulty": difficulty,
-        "isPublished": True,
-        "testCases": [{"input": "1", "expectedOutput": "1"}],
-    }
-    created = await client.post("/api/problems", headers=admin.headers, json=body)
-    assert created.status_code == 201, created.text
-    problem_id: str = created.json()["id"]
-    return problem_id
 
 
 async def _browse(client: httpx.AsyncClient, who: Account, **params: Any) -> list[str]:
@@ -67,8 +53,8 @@ async def test_full_rooms_never_cost_a_page(client: httpx.AsyncClient) -> None:
 async def test_filters_and_search_over_problem_titles(client: httpx.AsyncClient, services: Services) -> None:
     admin, viewer = await _admin(client, services), await register(client)
     tag = uuid.uuid4().hex[:8]
-    easy = await _problem(client, admin, f"Lantern {tag}", "easy")
-    hard = await _problem(client, admin, f"Harbor {tag}", "hard")
+    easy = await create_problem(client, admin, title=f"Lantern {tag}")
+    hard = await create_problem(client, admin, title=f"Harbor {tag}", difficulty="hard")
     public = {"isPrivate": False, "maxParticipants": 3}
     by_easy = (await create_room(client, admin, name="first", problemId=easy, config=public))["roomId"]
     by_hard = (await create_room(client, admin, name="second", problemId=hard, language="go", config=public))[

@@ -11,7 +11,7 @@ import pytest
 
 from engine.identity import UserRole
 from gateway.services import Services
-from tests.gateway.rooms_support import create_room, join, post, to_coding
+from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
 from tests.support import Account, AdjustableClock, register
 
 pytestmark = pytest.mark.anyio
@@ -269,17 +269,7 @@ async def test_problem_settings_lock_and_timer(client: httpx.AsyncClient, servic
 
 async def _any_problem(client: httpx.AsyncClient, admin_candidate: Account, services: Services) -> str:
     await services.users.set_role(admin_candidate.id, UserRole.ADMIN, services.now())
-    body = {
-        "title": f"Room problem {uuid.uuid4().hex[:8]}",
-        "description": "d",
-        "difficulty": "easy",
-        "isPublished": True,
-        "testCases": [{"input": "1", "expectedOutput": "1"}],
-    }
-    created = await client.post("/api/problems", headers=admin_candidate.headers, json=body)
-    assert created.status_code == 201, created.text
-    problem_id: str = created.json()["id"]
-    return problem_id
+    return await create_problem(client, admin_candidate)
 
 
 async def test_max_duration_moves_coding_to_wrapup(client: httpx.AsyncClient, clock: AdjustableClock) -> None:
