@@ -37,6 +37,7 @@ from storage.chat import ChatRepository
 from storage.client import Mongo, connect
 from storage.documents import DocumentStore
 from storage.executions import ExecutionRepository
+from storage.feedback import FeedbackRepository
 from storage.rooms import RoomRepository, events_as_docs
 from storage.sessions import SessionRepository
 
@@ -264,6 +265,7 @@ class RoomActor:
         await ChatRepository(self._mongo).delete_room(room.id)
         await ExecutionRepository(self._mongo).delete_room(room.id)
         await AnalysisRepository(self._mongo).delete_room(room.id)
+        await FeedbackRepository(self._mongo).delete_room(room.id)
         self._retire_later()
         return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
 

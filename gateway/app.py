@@ -28,6 +28,7 @@ from gateway.routers import (
     bookmarks,
     collab,
     execution,
+    feedback,
     health,
     problems,
     room_control,
@@ -116,6 +117,7 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         room_control.router,
         sessions.router,
         analysis.router,
+        feedback.router,
         execution.router,
         admin.router,
     ):

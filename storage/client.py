@@ -140,6 +140,22 @@ INDEXES: dict[str, list[IndexModel]] = {
     "sessions": [
         IndexModel([("participantIds", ASCENDING), ("finishedAt", DESCENDING)], name="participant"),
         IndexModel([("startedAt", DESCENDING)], name="started"),
+        IndexModel(
+            [("participantIds", ASCENDING), ("startedAt", DESCENDING), ("_id", DESCENDING)],
+            name="participant_started",
+        ),
+        IndexModel(
+            [("participantIds", ASCENDING), ("durationMs", DESCENDING), ("_id", DESCENDING)],
+            name="participant_duration",
+        ),
+    ],
+    "peer_feedback": [
+        IndexModel(
+            [("sessionId", ASCENDING), ("reviewerId", ASCENDING), ("candidateId", ASCENDING)],
+            unique=True,
+            name="session_pair_unique",
+        ),
+        IndexModel([("roomId", ASCENDING), ("createdAt", ASCENDING)], name="room"),
     ],
 }
 
