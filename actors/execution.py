@@ -20,6 +20,7 @@ from engine.execution.results import JobResult, reference_fields
 from storage.client import connect
 from storage.executions import ExecutionRepository
 from storage.problems import ProblemRepository
+from storage.sessions import SessionRepository
 
 log = logging.getLogger(__name__)
 RUN_TIME_MS = 5000
@@ -73,9 +74,10 @@ async def _submission(job: dict[str, Any], mongo: Any) -> dict[str, Any]:
         Language(job["language"]), job["code"], [(c.input, c.expected_output) for c in cases], limits
     )
     summary = _submission_summary(result, limits, [c.is_hidden for c in cases])
-    await problems.record_submission(
-        job["problemId"], job["userId"], summary["verdict"] == "accepted", datetime.now(UTC)
-    )
+    accepted = summary["verdict"] == "accepted"
+    await problems.record_submission(job["problemId"], job["userId"], accepted, datetime.now(UTC))
+    if accepted:
+        await SessionRepository(mongo).mark_solved(job["roomId"], job["userId"], job["problemId"])
     return summary
 
 

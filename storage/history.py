@@ -1,7 +1,8 @@
 """Read models over sessions and rooms for a user's history views (stats, active room).
 
-The rooms issue writes `sessions` documents with: participantIds, status (ongoing|finished),
-finishedAt, durationSeconds, problemId, solvedBy (user ids with an accepted submission) and
+`sessions` documents (storage/sessions.py) carry: participantIds, status (ongoing|finished),
+finishedAt, durationSeconds, problemId, solvedBy (user ids with an accepted submission, written by the
+execution task) and
 scores ({userId: overall score}); and `rooms` documents with participantIds and status.
 """
 

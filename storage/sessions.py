@@ -70,6 +70,15 @@ class SessionRepository:
                 },
             )
 
+    async def mark_solved(self, room_id: str, user_id: str, problem_id: str) -> None:
+        """An accepted submission: the user solved the room's latest session's problem (read by the
+        profile stats and the history)."""
+        latest = await self._sessions.find_one(
+            {"roomId": room_id, "problemId": problem_id}, {"_id": 1}, sort=[("startedAt", -1)]
+        )
+        if latest is not None:
+            await self._sessions.update_one({"_id": latest["_id"]}, {"$addToSet": {"solvedBy": user_id}})
+
     async def get(self, session_id: str) -> Document | None:
         return await self._sessions.find_one({"_id": session_id})
 

@@ -140,3 +140,8 @@ async def test_submit_judges_every_case_redacts_hidden_and_counts(
         {"roomId": oid, "trigger": "submission"}
     )
     assert snapshots >= 2
+    for target in ("wrapup", "finished"):
+        moved = await post(client, host, f"/api/rooms/{oid}/control/transition", {"targetStatus": target})
+        assert moved.status_code == 200, moved.text
+    stats = (await client.get("/api/users/me", headers=guest.headers)).json()["stats"]
+    assert (stats["totalSessions"], stats["totalProblems"]) == (1, 1)  # the accepted submission counts
