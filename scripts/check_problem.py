@@ -13,7 +13,12 @@ import time
 import tomllib
 from pathlib import Path
 
-LANGS = ["python", "javascript", "typescript", "java", "cpp", "c", "go", "rust"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.execution.languages import Language
+from engine.problems.bank import REQUIRED_KEYS
+
+LANGS = [language.value for language in Language]
 DIFFS = {"easy", "medium", "hard"}
 BANK = Path(__file__).resolve().parent.parent / "storage" / "problem_bank"
 TAGS = set(
@@ -131,24 +136,7 @@ def cases(folder: Path, p: dict) -> list[tuple[str, str, str]]:
 def check(folder: Path) -> list[str]:
     errs: list[str] = []
     p = tomllib.loads((folder / "problem.toml").read_text())
-    req = [
-        "slug",
-        "title",
-        "difficulty",
-        "tags",
-        "time_limit_ms",
-        "memory_limit_mb",
-        "optimal_time",
-        "optimal_space",
-        "statement",
-        "constraints",
-        "hints",
-        "examples",
-        "tests",
-        "starter",
-        "solutions",
-    ]
-    errs += [f"missing {k}" for k in req if k not in p]
+    errs += [f"missing {k}" for k in REQUIRED_KEYS if k not in p]
     if errs:
         return errs
     if p["slug"] != folder.name:
