@@ -23,7 +23,7 @@ from gateway.schemas.admin import (
     AuditLogEntry,
 )
 from gateway.services import Services
-from gateway.views import avatar_url
+from gateway.views import avatar_url, shown_name
 from storage.admin import AdminRepository, Dashboard
 from storage.audit import AuditEntry
 
@@ -134,7 +134,7 @@ def _room_entry(room: Room, host: User | None) -> AdminRoomEntry:
         mode=room.mode.value,
         status=room.status.value,
         hostId=room.host_id,
-        hostName=(host.display_name or host.username) if host else "deleted-user",
+        hostName=shown_name(host),
         language=room.language,
         problemId=room.problem_id,
         participantCount=len(room.active()),

@@ -14,7 +14,7 @@ from gateway.schemas.rooms import (
     RoomSummary,
 )
 from gateway.services import Services
-from gateway.views import avatar_url
+from gateway.views import MISSING_USER_NAME, avatar_url, shown_name
 
 
 def collab_url(services: Services, room_id: str) -> str:
@@ -41,7 +41,7 @@ def _participant(
     user = users.get(p.user_id)
     return RoomParticipantSummary(
         userId=p.user_id,
-        username=user.username if user else "deleted-user",
+        username=user.username if user else MISSING_USER_NAME,
         displayName=user.display_name if user else None,
         avatarUrl=avatar_url(services, user) if user else None,
         role=p.role.value,
@@ -123,7 +123,7 @@ def room_preview(
         status=room.status.value,
         mode=room.mode.value,
         hostId=room.host_id,
-        hostName=(host.display_name or host.username) if host else "deleted-user",
+        hostName=shown_name(host),
         hostAvatarUrl=avatar_url(services, host) if host else None,
         language=room.language,
         problemTitle=problem[0] if problem else None,

@@ -9,6 +9,13 @@ from gateway.blobs import signed_url
 from gateway.schemas.users import PublicProfile, UserProfile, UserStats
 from gateway.services import Services
 
+MISSING_USER_NAME = "deleted-user"
+
+
+def shown_name(user: User | None) -> str:
+    """How a user is named to others: display name, else username; a missing account is named so."""
+    return (user.display_name or user.username) if user else MISSING_USER_NAME
+
 
 def avatar_url(services: Services, user: User) -> str | None:
     if not user.avatar_key:

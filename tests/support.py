@@ -79,3 +79,17 @@ async def register(client: httpx.AsyncClient, password: str = "correct horse bat
         access=body["accessToken"],
         refresh=body["refreshToken"],
     )
+
+
+def err(response: httpx.Response, status: int) -> str:
+    """Assert the status and return the error envelope's `code`."""
+    assert response.status_code == status, response.text
+    code: str = response.json()["code"]
+    return code
+
+
+def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    """Assert the status and return the JSON body."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body

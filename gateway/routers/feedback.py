@@ -25,13 +25,12 @@ from gateway.schemas.feedback import (
     SubmitPeerFeedbackRequest,
 )
 from gateway.services import Services
-from gateway.views import avatar_url
+from gateway.views import avatar_url, shown_name
 from storage.client import Document
 from storage.feedback import FeedbackRepository, PeerFeedback, Ratings
 from storage.sessions import SessionRepository
 
 router = APIRouter(tags=["feedback"], responses=ERROR_RESPONSES)
-MISSING_USER_NAME = "deleted-user"
 
 
 def _scope(room: Room, session: Document | None) -> Scope:
@@ -52,10 +51,6 @@ async def _feedback(services: Services, scope: Scope) -> list[PeerFeedback]:
     return await FeedbackRepository(services.mongo).for_session(scope.session_id)
 
 
-def _name(user: User | None) -> str:
-    return (user.display_name or user.username) if user else MISSING_USER_NAME
-
-
 def _avatar(services: Services, user: User | None) -> str | None:
     return avatar_url(services, user) if user else None
 
@@ -68,10 +63,10 @@ def _entry(services: Services, f: PeerFeedback, users: dict[str, User]) -> PeerF
         sessionId=f.session_id,
         roomId=f.room_id,
         reviewerId=f.reviewer_id,
-        reviewerName=_name(reviewer),
+        reviewerName=shown_name(reviewer),
         reviewerAvatarUrl=_avatar(services, reviewer),
         candidateId=f.candidate_id,
-        candidateName=_name(candidate),
+        candidateName=shown_name(candidate),
         candidateAvatarUrl=_avatar(services, candidate),
         ratings=PeerFeedbackRatings(
             problemSolving=r.problem_solving,

@@ -39,7 +39,7 @@ from gateway.schemas.sessions import (
     SessionSummaryPage,
 )
 from gateway.services import Services
-from gateway.views import avatar_url
+from gateway.views import MISSING_USER_NAME, avatar_url
 from storage.client import Document
 from storage.documents import DocumentStore
 from storage.session_history import (
@@ -263,7 +263,7 @@ async def _participants(services: Services, row: SessionRow, room: Document) -> 
         user = users.get(seat.user_id)
         fields = {
             "userId": seat.user_id,
-            "username": user.username if user else "deleted-user",
+            "username": user.username if user else MISSING_USER_NAME,
             "displayName": user.display_name if user else None,
             "avatarUrl": avatar_url(services, user) if user else None,
             "role": seat.role,

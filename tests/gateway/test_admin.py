@@ -20,22 +20,10 @@ from storage.bank import problem_dirs
 from storage.executions import ExecutionRepository
 from storage.rooms import RoomRepository
 from tests.gateway.rooms_support import create_room, join, to_coding
-from tests.support import Account, AdjustableClock, register, unique, wait_until
+from tests.support import Account, AdjustableClock, err, ok, register, unique, wait_until
 
 pytestmark = pytest.mark.anyio
 Json = dict[str, Any]
-
-
-def _code(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text
-    code: str = response.json()["code"]
-    return code
-
-
-def _ok(response: httpx.Response, status: int = 200) -> Json:
-    assert response.status_code == status, response.text
-    body: Json = response.json()
-    return body
 
 
 async def _admin(client: httpx.AsyncClient, services: Services) -> Account:
@@ -45,7 +33,7 @@ async def _admin(client: httpx.AsyncClient, services: Services) -> Account:
 
 
 async def _get(client: httpx.AsyncClient, who: Account, path: str, **params: Any) -> Json:
-    return _ok(await client.get(f"/api/admin{path}", headers=who.headers, params=params))
+    return ok(await client.get(f"/api/admin{path}", headers=who.headers, params=params))
 
 
 async def _patch(client: httpx.AsyncClient, who: Account, user_id: str, body: Json) -> httpx.Response:
@@ -108,13 +96,13 @@ async def test_admin_routes_refuse_non_admins(client: httpx.AsyncClient) -> None
     ]
     for method, path, body in calls:
         refused = await client.request(method, path, headers=user.headers, json=body)
-        assert _code(refused, 403) == "FORBIDDEN", path
+        assert err(refused, 403) == "FORBIDDEN", path
         anonymous = await client.request(method, path, json=body)
-        assert _code(anonymous, 401) == "UNAUTHORIZED", path
+        assert err(anonymous, 401) == "UNAUTHORIZED", path
 
 
 async def test_admin_openapi_names_summaries_and_tag(client: httpx.AsyncClient) -> None:
-    spec = _ok(await client.get("/api/openapi.json"))
+    spec = ok(await client.get("/api/openapi.json"))
     names = {"AdminDashboard", "AdminUserEntry", "AdminUserDetail", "AdminRoomEntry", "AuditLogEntry"}
     assert names <= set(spec["components"]["schemas"])
     expected = {
@@ -184,7 +172,7 @@ async def _problems(client: httpx.AsyncClient, admin: Account) -> None:
             "isPublished": published,
             "testCases": [{"input": "1", "expectedOutput": "1"}],
         }
-        ids.append(_ok(await client.post("/api/problems", headers=admin.headers, json=body), 201)["id"])
+        ids.append(ok(await client.post("/api/problems", headers=admin.headers, json=body), 201)["id"])
     assert (await client.delete(f"/api/problems/{ids[2]}", headers=admin.headers)).status_code == 204
 
 
@@ -353,7 +341,7 @@ async def test_users_list_rejects_bad_queries(client: httpx.AsyncClient, service
     ]
     for params in cases:
         response = await client.get("/api/admin/users", headers=admin.headers, params=params)
-        assert _code(response, 400) == "VALIDATION_FAILED", params
+        assert err(response, 400) == "VALIDATION_FAILED", params
 
 
 async def test_user_detail_counts_and_last_login(
@@ -410,11 +398,11 @@ async def test_user_detail_shows_deleted_and_refuses_unknown(
     assert detail["deletedAt"] is not None
     assert detail["recentAudit"][0]["action"] == "user.delete"
     missing = await client.get(f"/api/admin/users/{uuid.uuid4()}", headers=admin.headers)
-    assert _code(missing, 404) == "USER_NOT_FOUND"
-    assert _code(await client.get("/api/admin/users/nope", headers=admin.headers), 400) == "VALIDATION_FAILED"
+    assert err(missing, 404) == "USER_NOT_FOUND"
+    assert err(await client.get("/api/admin/users/nope", headers=admin.headers), 400) == "VALIDATION_FAILED"
     patched = await _patch(client, admin, gone.id, {"banned": True})
-    assert _code(patched, 404) == "USER_NOT_FOUND"
-    assert _code(await _patch(client, admin, str(uuid.uuid4()), {"role": "admin"}), 404) == "USER_NOT_FOUND"
+    assert err(patched, 404) == "USER_NOT_FOUND"
+    assert err(await _patch(client, admin, str(uuid.uuid4()), {"role": "admin"}), 404) == "USER_NOT_FOUND"
 
 
 async def test_ban_revokes_sessions_and_unban_restores_login(
@@ -422,22 +410,22 @@ async def test_ban_revokes_sessions_and_unban_restores_login(
 ) -> None:
     admin = await _admin(client, services)
     user = await register(client)
-    banned = _ok(await _patch(client, admin, user.id, {"banned": True, "reason": "  spam  "}))
+    banned = ok(await _patch(client, admin, user.id, {"banned": True, "reason": "  spam  "}))
     assert banned["bannedAt"] is not None and banned["bannedReason"] == "spam"
-    assert _code(await client.get("/api/users/me", headers=user.headers), 401) == "USER_BANNED"
+    assert err(await client.get("/api/users/me", headers=user.headers), 401) == "USER_BANNED"
     refresh = await client.post("/api/auth/refresh", json={"refreshToken": user.refresh})
-    assert _code(refresh, 401) == "AUTH_TOKEN_REVOKED"
-    assert _code(await _login(client, user), 401) == "USER_BANNED"
-    again = _ok(await _patch(client, admin, user.id, {"banned": True}))
+    assert err(refresh, 401) == "AUTH_TOKEN_REVOKED"
+    assert err(await _login(client, user), 401) == "USER_BANNED"
+    again = ok(await _patch(client, admin, user.id, {"banned": True}))
     assert (again["bannedAt"], again["bannedReason"]) == (banned["bannedAt"], "spam")
-    unbanned = _ok(await _patch(client, admin, user.id, {"banned": False}))
+    unbanned = ok(await _patch(client, admin, user.id, {"banned": False}))
     assert (unbanned["bannedAt"], unbanned["bannedReason"]) == (None, None)
-    assert _code(await client.post("/api/auth/refresh", json={"refreshToken": user.refresh}), 401) == (
+    assert err(await client.post("/api/auth/refresh", json={"refreshToken": user.refresh}), 401) == (
         "AUTH_TOKEN_REVOKED"
     )
-    relogin = _ok(await _login(client, user))
+    relogin = ok(await _login(client, user))
     me = await client.get("/api/users/me", headers={"authorization": f"Bearer {relogin['accessToken']}"})
-    assert _ok(me)["id"] == user.id
+    assert ok(me)["id"] == user.id
     actions = [
         (e["action"], e["metadata"]) for e in unbanned["recentAudit"] if e["action"].startswith("admin")
     ]
@@ -461,7 +449,7 @@ async def test_update_user_validates_the_body(client: httpx.AsyncClient, service
         {"banned": True, "extra": 1},
     ]
     for body in bodies:
-        assert _code(await _patch(client, admin, user.id, body), 400) == "VALIDATION_FAILED", body
+        assert err(await _patch(client, admin, user.id, body), 400) == "VALIDATION_FAILED", body
     assert (await _get(client, admin, f"/users/{user.id}"))["bannedAt"] is None
 
 
@@ -470,20 +458,20 @@ async def test_role_change_takes_effect_and_self_changes_are_refused(
 ) -> None:
     admin = await _admin(client, services)
     user = await register(client)
-    assert _code(await client.get("/api/admin/stats", headers=user.headers), 403) == "FORBIDDEN"
-    promoted = _ok(await _patch(client, admin, user.id, {"role": "admin"}))
+    assert err(await client.get("/api/admin/stats", headers=user.headers), 403) == "FORBIDDEN"
+    promoted = ok(await _patch(client, admin, user.id, {"role": "admin"}))
     assert promoted["role"] == "admin"
     assert promoted["recentAudit"][0]["action"] == "admin.user.role_change"
     assert promoted["recentAudit"][0]["metadata"] == {"from": "user", "to": "admin"}
     assert (await client.get("/api/admin/stats", headers=user.headers)).status_code == 200
-    assert _ok(await _patch(client, user, admin.id, {"role": "user"}))["role"] == "user"
-    assert _code(await client.get("/api/admin/stats", headers=admin.headers), 403) == "FORBIDDEN"
+    assert ok(await _patch(client, user, admin.id, {"role": "user"}))["role"] == "user"
+    assert err(await client.get("/api/admin/stats", headers=admin.headers), 403) == "FORBIDDEN"
     refused: list[Json] = [{"role": "user"}, {"banned": True}, {"banned": True, "reason": "me"}]
     for body in refused:
-        assert _code(await _patch(client, user, user.id, body), 400) == "VALIDATION_FAILED", body
+        assert err(await _patch(client, user, user.id, body), 400) == "VALIDATION_FAILED", body
     me = await _get(client, user, f"/users/{user.id}")
     assert (me["role"], me["bannedAt"]) == ("admin", None)
-    assert _ok(await _patch(client, user, user.id, {"role": "admin"}))["role"] == "admin"
+    assert ok(await _patch(client, user, user.id, {"role": "admin"}))["role"] == "admin"
 
 
 # -- rooms ---------------------------------------------------------------------------------------------
@@ -521,7 +509,7 @@ async def test_rooms_list_rejects_bad_queries(client: httpx.AsyncClient, service
     cases: list[Json] = [{"status": "open"}, {"hostId": "nope"}, {"cursor": "%%%"}, {"limit": 500}]
     for params in cases:
         response = await client.get("/api/admin/rooms", headers=admin.headers, params=params)
-        assert _code(response, 400) == "VALIDATION_FAILED", params
+        assert err(response, 400) == "VALIDATION_FAILED", params
 
 
 async def test_force_close_finishes_audits_and_refuses_twice(
@@ -533,18 +521,18 @@ async def test_force_close_finishes_audits_and_refuses_twice(
     assert (await join(client, guest, room)).status_code == 200
     await to_coding(client, host, guest, room)
     rid = room["roomId"]
-    closed = _ok(await _close(client, admin, rid, reason="  cheating  "))
+    closed = ok(await _close(client, admin, rid, reason="  cheating  "))
     assert (closed["roomId"], closed["status"], closed["participantCount"]) == (rid, "finished", 0)
     assert closed["finishedAt"] is not None
-    seen = _ok(await client.get(f"/api/rooms/{rid}", headers=host.headers))
+    seen = ok(await client.get(f"/api/rooms/{rid}", headers=host.headers))
     assert seen["status"] == "finished"
     audit = await _get(client, admin, "/audit-logs", targetType="room", targetId=rid)
     assert [(e["action"], e["actorId"], e["metadata"]) for e in audit["data"]] == [
         ("admin.room.force_close", admin.id, {"reason": "cheating"})
     ]
-    assert _code(await _close(client, admin, rid), 409) == "ROOM_FINISHED"
+    assert err(await _close(client, admin, rid), 409) == "ROOM_FINISHED"
     assert len((await _get(client, admin, "/audit-logs", targetId=rid))["data"]) == 1
-    assert _code(await _close(client, admin, str(uuid.uuid4())), 404) == "ROOM_NOT_FOUND"
+    assert err(await _close(client, admin, str(uuid.uuid4())), 404) == "ROOM_NOT_FOUND"
 
 
 async def test_force_close_validates(client: httpx.AsyncClient, services: Services) -> None:
@@ -559,9 +547,9 @@ async def test_force_close_validates(client: httpx.AsyncClient, services: Servic
         {"reason": 5},
     ]:
         response = await client.post(path, headers=admin.headers, json=body)
-        assert _code(response, 400) == "VALIDATION_FAILED", body
+        assert err(response, 400) == "VALIDATION_FAILED", body
     bad_id = await client.post("/api/admin/rooms/nope/close", headers=admin.headers, json={"reason": "x"})
-    assert _code(bad_id, 400) == "VALIDATION_FAILED"
+    assert err(bad_id, 400) == "VALIDATION_FAILED"
     assert (await _get(client, admin, "/rooms", search=room["roomCode"]))["data"][0]["status"] == "waiting"
 
 
@@ -630,4 +618,4 @@ async def test_audit_logs_pagination_and_bad_queries(
         {"targetId": "x" * 256},
     ]:
         response = await client.get("/api/admin/audit-logs", headers=admin.headers, params=params)
-        assert _code(response, 400) == "VALIDATION_FAILED", params
+        assert err(response, 400) == "VALIDATION_FAILED", params

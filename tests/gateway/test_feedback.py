@@ -15,7 +15,7 @@ from engine.identity import UserRole
 from gateway.services import Services
 from storage.feedback import FeedbackRepository
 from tests.gateway.rooms_support import create_room, join, post, to_coding
-from tests.support import Account, register
+from tests.support import Account, err, ok, register
 
 pytestmark = pytest.mark.anyio
 Json = dict[str, Any]
@@ -40,18 +40,6 @@ class Finished:
         return f"/api/rooms/{self.room['roomId']}/feedback"
 
 
-def _code(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text
-    code: str = response.json()["code"]
-    return code
-
-
-def _ok(response: httpx.Response, status: int = 200) -> Json:
-    assert response.status_code == status, response.text
-    body: Json = response.json()
-    return body
-
-
 def _body(candidate: Account, **overrides: Any) -> Json:
     return {"candidateId": candidate.id, "ratings": GOOD_RATINGS, "wouldPairAgain": True, **overrides}
 
@@ -65,7 +53,7 @@ async def _move(client: httpx.AsyncClient, host: Account, room: Json, *targets: 
 
 
 async def _session_id(client: httpx.AsyncClient, host: Account, room: Json) -> str:
-    detail = _ok(await client.get(f"/api/rooms/{room['roomId']}", headers=host.headers))
+    detail = ok(await client.get(f"/api/rooms/{room['roomId']}", headers=host.headers))
     session_id: str = detail["sessionId"]
     return session_id
 
@@ -105,7 +93,7 @@ async def _admin(client: httpx.AsyncClient, services: Services) -> Account:
 
 
 async def _read(client: httpx.AsyncClient, who: Account, path: str) -> Json:
-    return _ok(await client.get(path, headers=who.headers))
+    return ok(await client.get(path, headers=who.headers))
 
 
 def _pairs(view: Json) -> set[tuple[str, str]]:
@@ -120,7 +108,7 @@ async def test_submit_returns_the_stored_entry(client: httpx.AsyncClient, servic
         {"_id": f.host.id}, {"$set": {"avatarKey": "https://cdn.example.com/host.png"}}
     )
     body = _body(f.guest, ratings={"overall": 5, "communication": 2}, text="  Clear and calm.  ")
-    entry = _ok(await post(client, f.host, f.path, body), 201)
+    entry = ok(await post(client, f.host, f.path, body), 201)
     assert uuid.UUID(entry.pop("id")).version == 4
     assert entry.pop("createdAt").endswith("Z")
     assert entry == {
@@ -151,7 +139,7 @@ async def test_submit_returns_the_stored_entry(client: httpx.AsyncClient, servic
     )
     assert stored["ratings"]["overall"] == 5
     assert stored["wouldPairAgain"] is True
-    without_text = _ok(await post(client, f.guest, f.path, _body(f.host, wouldPairAgain=False)), 201)
+    without_text = ok(await post(client, f.guest, f.path, _body(f.host, wouldPairAgain=False)), 201)
     assert without_text["feedbackText"] is None
     assert without_text["ratings"] == GOOD_RATINGS
     assert without_text["wouldPairAgain"] is False
@@ -169,7 +157,7 @@ async def test_submit_twice_is_refused_by_the_unique_index(
     loser = next(r for r in racing if r.status_code == 409)
     assert loser.json()["code"] == "FEEDBACK_ALREADY_SUBMITTED"
     again = await post(client, f.host, f.path, _body(f.guest, ratings={"overall": 1}))
-    assert _code(again, 409) == "FEEDBACK_ALREADY_SUBMITTED"
+    assert err(again, 409) == "FEEDBACK_ALREADY_SUBMITTED"
     assert await services.mongo.db["peer_feedback"].count_documents({"sessionId": f.session_id}) == 1
     assert (await post(client, f.guest, f.path, _body(f.host))).status_code == 201
 
@@ -177,10 +165,10 @@ async def test_submit_twice_is_refused_by_the_unique_index(
 async def test_submit_waits_for_the_room_to_finish(client: httpx.AsyncClient) -> None:
     host, guest, room = await _lobby(client)
     path = f"/api/rooms/{room['roomId']}/feedback"
-    assert _code(await post(client, host, path, _body(guest)), 409) == "FEEDBACK_ROOM_NOT_FINISHED"
+    assert err(await post(client, host, path, _body(guest)), 409) == "FEEDBACK_ROOM_NOT_FINISHED"
     assert await _read(client, host, path) == {"allSubmitted": False, "data": []}
     await to_coding(client, host, guest, room)
-    assert _code(await post(client, guest, path, _body(host)), 409) == "FEEDBACK_ROOM_NOT_FINISHED"
+    assert err(await post(client, guest, path, _body(host)), 409) == "FEEDBACK_ROOM_NOT_FINISHED"
     assert await _read(client, host, path) == {"allSubmitted": False, "data": []}
     assert await _read(client, host, f"{path}/mine") == {"data": [], "pending": []}
     f = await _finish(client, host, guest, room)
@@ -191,23 +179,23 @@ async def test_submit_waits_for_the_room_to_finish(client: httpx.AsyncClient) ->
 async def test_submit_refuses_self_strangers_and_non_participants(client: httpx.AsyncClient) -> None:
     f = await _finished(client)
     myself = await post(client, f.host, f.path, _body(f.host))
-    assert _code(myself, 400) == "VALIDATION_FAILED"
+    assert err(myself, 400) == "VALIDATION_FAILED"
     assert "candidateId" in myself.json()["details"]
     nobody = _body(f.guest, candidateId=str(uuid.uuid4()))
-    assert _code(await post(client, f.host, f.path, nobody), 404) == "PARTICIPANT_NOT_FOUND"
+    assert err(await post(client, f.host, f.path, nobody), 404) == "PARTICIPANT_NOT_FOUND"
     stranger = await register(client)
-    assert _code(await post(client, f.host, f.path, _body(stranger)), 404) == "PARTICIPANT_NOT_FOUND"
-    assert _code(await post(client, stranger, f.path, _body(f.host)), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await post(client, f.host, f.path, _body(stranger)), 404) == "PARTICIPANT_NOT_FOUND"
+    assert err(await post(client, stranger, f.path, _body(f.host)), 403) == "ROOM_ACCESS_DENIED"
     missing = f"/api/rooms/{uuid.uuid4()}/feedback"
-    assert _code(await post(client, f.host, missing, _body(f.guest)), 404) == "ROOM_NOT_FOUND"
+    assert err(await post(client, f.host, missing, _body(f.guest)), 404) == "ROOM_NOT_FOUND"
     assert await _read(client, f.host, f.path) == {"allSubmitted": False, "data": []}
 
 
 async def test_observers_neither_give_nor_receive(client: httpx.AsyncClient) -> None:
     f, watcher = await _with_observer(client)
-    assert _code(await post(client, watcher, f.path, _body(f.host)), 403) == "ROOM_PERMISSION_DENIED"
+    assert err(await post(client, watcher, f.path, _body(f.host)), 403) == "ROOM_PERMISSION_DENIED"
     rated = await post(client, f.host, f.path, _body(watcher))
-    assert _code(rated, 400) == "VALIDATION_FAILED"
+    assert err(rated, 400) == "VALIDATION_FAILED"
     assert "candidateId" in rated.json()["details"]
     assert (await _read(client, f.host, f"{f.path}/mine"))["pending"] == [f.guest.id]
     assert await _read(client, watcher, f"{f.path}/mine") == {"data": [], "pending": []}
@@ -225,13 +213,13 @@ async def test_late_joiners_and_removed_users_are_not_raters(client: httpx.Async
     kicked = await client.delete(f"/api/rooms/{room['roomId']}/participants/{guest.id}", headers=host.headers)
     assert kicked.status_code == 204
     f = await _finish(client, host, guest, room)
-    assert _code(await post(client, late, f.path, _body(host)), 403) == "SESSION_NOT_PARTICIPANT"
-    assert _code(await post(client, host, f.path, _body(late)), 404) == "PARTICIPANT_NOT_FOUND"
-    assert _code(await post(client, guest, f.path, _body(host)), 403) == "ROOM_ACCESS_DENIED"
-    assert _code(await post(client, host, f.path, _body(guest)), 404) == "PARTICIPANT_NOT_FOUND"
+    assert err(await post(client, late, f.path, _body(host)), 403) == "SESSION_NOT_PARTICIPANT"
+    assert err(await post(client, host, f.path, _body(late)), 404) == "PARTICIPANT_NOT_FOUND"
+    assert err(await post(client, guest, f.path, _body(host)), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await post(client, host, f.path, _body(guest)), 404) == "PARTICIPANT_NOT_FOUND"
     assert await _read(client, host, f"{f.path}/mine") == {"data": [], "pending": []}
     assert await _read(client, host, f.path) == {"allSubmitted": True, "data": []}
-    assert _code(await client.get(f.path, headers=guest.headers), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await client.get(f.path, headers=guest.headers), 403) == "ROOM_ACCESS_DENIED"
 
 
 MISSING = object()
@@ -263,21 +251,21 @@ async def test_submit_rejects_bad_bodies(client: httpx.AsyncClient, services: Se
     for overrides, field in BAD_BODIES:
         body = {k: v for k, v in _body(f.guest, **overrides).items() if v is not MISSING}
         response = await post(client, f.host, f.path, body)
-        assert _code(response, 400) == "VALIDATION_FAILED", (field, response.text)
+        assert err(response, 400) == "VALIDATION_FAILED", (field, response.text)
         assert field in response.json()["details"], (field, response.text)
     for raw in (b'{"candidateId": ', b"[]", b"null", b""):
         sent = await client.post(
             f.path, headers={**f.host.headers, "content-type": "application/json"}, content=raw
         )
-        assert _code(sent, 400) == "VALIDATION_FAILED", (raw, sent.text)
+        assert err(sent, 400) == "VALIDATION_FAILED", (raw, sent.text)
     for path in ("/api/rooms/nope/feedback", "/api/rooms/nope/feedback/mine", "/api/sessions/nope/feedback"):
-        assert _code(await client.get(path, headers=f.host.headers), 400) == "VALIDATION_FAILED"
+        assert err(await client.get(path, headers=f.host.headers), 400) == "VALIDATION_FAILED"
     assert (
-        _code(await post(client, f.host, "/api/rooms/nope/feedback", _body(f.guest)), 400)
+        err(await post(client, f.host, "/api/rooms/nope/feedback", _body(f.guest)), 400)
         == "VALIDATION_FAILED"
     )
     assert await services.mongo.db["peer_feedback"].count_documents({"sessionId": f.session_id}) == 0
-    longest = _ok(await post(client, f.host, f.path, _body(f.guest, text=" " + "y" * 2000 + " ")), 201)
+    longest = ok(await post(client, f.host, f.path, _body(f.guest, text=" " + "y" * 2000 + " ")), 201)
     assert longest["feedbackText"] == "y" * 2000
 
 
@@ -308,14 +296,14 @@ async def test_admin_sees_everything_and_strangers_are_refused(
     assert _pairs(admin_view) == {(f.guest.id, f.host.id)}
     assert await _read(client, admin, f"/api/sessions/{f.session_id}/feedback") == admin_view
     assert await _read(client, admin, f"{f.path}/mine") == {"data": [], "pending": []}
-    assert _code(await post(client, admin, f.path, _body(f.host)), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await post(client, admin, f.path, _body(f.host)), 403) == "ROOM_ACCESS_DENIED"
     stranger = await register(client)
-    assert _code(await client.get(f.path, headers=stranger.headers), 403) == "ROOM_ACCESS_DENIED"
-    assert _code(await client.get(f"{f.path}/mine", headers=stranger.headers), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await client.get(f.path, headers=stranger.headers), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await client.get(f"{f.path}/mine", headers=stranger.headers), 403) == "ROOM_ACCESS_DENIED"
     by_session = await client.get(f"/api/sessions/{f.session_id}/feedback", headers=stranger.headers)
-    assert _code(by_session, 403) == "SESSION_NOT_PARTICIPANT"
+    assert err(by_session, 403) == "SESSION_NOT_PARTICIPANT"
     unknown = await client.get(f"/api/sessions/{uuid.uuid4()}/feedback", headers=stranger.headers)
-    assert _code(unknown, 404) == "SESSION_NOT_FOUND"
+    assert err(unknown, 404) == "SESSION_NOT_FOUND"
     assert (await client.get(f.path)).status_code == 401
 
 
@@ -323,7 +311,7 @@ async def test_mine_lists_my_submissions_and_who_is_left(client: httpx.AsyncClie
     f = await _finished(client)
     mine = f"{f.path}/mine"
     assert await _read(client, f.host, mine) == {"data": [], "pending": [f.guest.id]}
-    written = _ok(await post(client, f.host, f.path, _body(f.guest)), 201)
+    written = ok(await post(client, f.host, f.path, _body(f.guest)), 201)
     assert await _read(client, f.host, mine) == {"data": [written], "pending": []}
     assert await _read(client, f.guest, mine) == {"data": [], "pending": [f.host.id]}
 
@@ -346,12 +334,12 @@ async def test_rooms_without_peer_sessions_have_nothing_to_rate(client: httpx.As
     assert (await post(client, host, f"/api/rooms/{ai['roomId']}/ready", {"ready": True})).status_code == 200
     await _move(client, host, ai, "warmup", "finished")
     ai_path = f"/api/rooms/{ai['roomId']}/feedback"
-    assert _code(await post(client, host, ai_path, _body(guest)), 409) == "ROOM_NOT_PEER_MODE"
+    assert err(await post(client, host, ai_path, _body(guest)), 409) == "ROOM_NOT_PEER_MODE"
     assert await _read(client, host, ai_path) == {"allSubmitted": True, "data": []}
     never = await create_room(client, host)
     await _move(client, host, never, "finished")
     never_path = f"/api/rooms/{never['roomId']}/feedback"
-    assert _code(await post(client, host, never_path, _body(guest)), 404) == "SESSION_NOT_FOUND"
+    assert err(await post(client, host, never_path, _body(guest)), 404) == "SESSION_NOT_FOUND"
     assert await _read(client, host, never_path) == {"allSubmitted": True, "data": []}
     assert await _read(client, host, f"{never_path}/mine") == {"data": [], "pending": []}
 
@@ -368,7 +356,7 @@ async def test_delete_room_drops_its_feedback(client: httpx.AsyncClient, service
 
 
 async def test_openapi_names_the_schemas_summaries_and_tag(client: httpx.AsyncClient) -> None:
-    spec = _ok(await client.get("/api/openapi.json"))
+    spec = ok(await client.get("/api/openapi.json"))
     components = spec["components"]["schemas"]
     assert {"PeerFeedbackRatings", "PeerFeedbackEntry"} <= set(components)
     assert not [name for name in components if name.startswith("PeerFeedbackRatings-")]

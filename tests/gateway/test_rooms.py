@@ -12,15 +12,9 @@ import pytest
 from engine.identity import UserRole
 from gateway.services import Services
 from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
-from tests.support import Account, AdjustableClock, register
+from tests.support import Account, AdjustableClock, err, register
 
 pytestmark = pytest.mark.anyio
-
-
-def _code(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text
-    code: str = response.json()["code"]
-    return code
 
 
 async def _pair(client: httpx.AsyncClient, **body: Any) -> tuple[Account, Account, dict[str, Any]]:
@@ -36,13 +30,13 @@ async def test_create_validates_and_is_idempotent(client: httpx.AsyncClient) -> 
     assert room["status"] == "waiting"
     assert room["config"] == {"maxParticipants": 2, "maxDuration": 120, "isPrivate": True}
     assert (
-        _code(await client.post("/api/rooms", headers=host.headers, json={"mode": "peer", "x": 1}), 400)
+        err(await client.post("/api/rooms", headers=host.headers, json={"mode": "peer", "x": 1}), 400)
         == "VALIDATION_FAILED"
     )
     missing = await client.post(
         "/api/rooms", headers=host.headers, json={"mode": "peer", "problemId": str(uuid.uuid4())}
     )
-    assert _code(missing, 404) == "PROBLEM_NOT_FOUND"
+    assert err(missing, 404) == "PROBLEM_NOT_FOUND"
     key = str(uuid.uuid4())
     first = await client.post(
         "/api/rooms", headers={**host.headers, "Idempotency-Key": key}, json={"mode": "ai"}
@@ -55,17 +49,15 @@ async def test_create_validates_and_is_idempotent(client: httpx.AsyncClient) -> 
     bad_key = await client.post(
         "/api/rooms", headers={**host.headers, "Idempotency-Key": "nope"}, json={"mode": "ai"}
     )
-    assert _code(bad_key, 400) == "VALIDATION_FAILED"
+    assert err(bad_key, 400) == "VALIDATION_FAILED"
 
 
 async def test_detail_list_lookup_and_access(client: httpx.AsyncClient) -> None:
     host, guest, room = await _pair(client)
     stranger = await register(client)
     rid = room["roomId"]
-    assert _code(await client.get(f"/api/rooms/{rid}", headers=stranger.headers), 403) == "ROOM_ACCESS_DENIED"
-    assert (
-        _code(await client.get(f"/api/rooms/{uuid.uuid4()}", headers=host.headers), 404) == "ROOM_NOT_FOUND"
-    )
+    assert err(await client.get(f"/api/rooms/{rid}", headers=stranger.headers), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await client.get(f"/api/rooms/{uuid.uuid4()}", headers=host.headers), 404) == "ROOM_NOT_FOUND"
     mine = (await client.get("/api/rooms", headers=guest.headers, params={"status": "waiting"})).json()
     assert [r["roomId"] for r in mine["data"]] == [rid]
     assert mine["data"][0]["myRole"] == "candidate"
@@ -74,7 +66,7 @@ async def test_detail_list_lookup_and_access(client: httpx.AsyncClient) -> None:
     assert preview.status_code == 200
     assert preview.json()["isParticipant"] is False
     assert (
-        _code(await client.get("/api/rooms/lookup/ZZZZZZ", headers=stranger.headers), 404) == "ROOM_NOT_FOUND"
+        err(await client.get("/api/rooms/lookup/ZZZZZZ", headers=stranger.headers), 404) == "ROOM_NOT_FOUND"
     )
     participants = (await client.get(f"/api/rooms/{rid}/participants", headers=host.headers)).json()["data"]
     assert {p["role"] for p in participants} == {"interviewer", "candidate"}
@@ -98,20 +90,20 @@ async def test_join_errors(client: httpx.AsyncClient) -> None:
     rid = room["roomId"]
     first, second = await register(client), await register(client)
     no_code = await client.post(f"/api/rooms/{rid}/join", headers=first.headers, json={})
-    assert _code(no_code, 400) == "ROOM_INVALID_CODE"
-    assert _code(await join(client, first, room, roomCode="ABCDEF"), 400) == "ROOM_INVALID_CODE"
+    assert err(no_code, 400) == "ROOM_INVALID_CODE"
+    assert err(await join(client, first, room, roomCode="ABCDEF"), 400) == "ROOM_INVALID_CODE"
     taken = await join(client, first, room, requestedRole="interviewer")
-    assert _code(taken, 409) == "ROOM_ROLE_UNAVAILABLE"
+    assert err(taken, 409) == "ROOM_ROLE_UNAVAILABLE"
     by_code = await client.post(
         "/api/rooms/join", headers=first.headers, json={"roomCode": room["roomCode"].lower()}
     )
     assert by_code.status_code == 200
     assert by_code.json()["assignmentReason"] == "auto-assigned"
-    assert _code(await join(client, second, room), 409) == "ROOM_FULL"
+    assert err(await join(client, second, room), 409) == "ROOM_FULL"
     ai = await create_room(client, host, mode="ai")
-    assert _code(await join(client, second, ai, requestedRole="interviewer"), 409) == "ROOM_NOT_PEER_MODE"
+    assert err(await join(client, second, ai, requestedRole="interviewer"), 409) == "ROOM_NOT_PEER_MODE"
     unknown = await client.post("/api/rooms/join", headers=first.headers, json={"roomCode": "QQQQQQ"})
-    assert _code(unknown, 404) == "ROOM_NOT_FOUND"
+    assert err(unknown, 404) == "ROOM_NOT_FOUND"
 
 
 async def test_leave_rejoin_ready_language(client: httpx.AsyncClient) -> None:
@@ -119,7 +111,7 @@ async def test_leave_rejoin_ready_language(client: httpx.AsyncClient) -> None:
     rid = room["roomId"]
     left = await post(client, guest, f"/api/rooms/{rid}/leave")
     assert left.status_code == 200
-    assert _code(await client.get(f"/api/rooms/{rid}", headers=guest.headers), 403) == "ROOM_ACCESS_DENIED"
+    assert err(await client.get(f"/api/rooms/{rid}", headers=guest.headers), 403) == "ROOM_ACCESS_DENIED"
     rejoined = await client.post(f"/api/rooms/{rid}/join", headers=guest.headers, json={})
     assert rejoined.status_code == 200
     toggled = await client.post(f"/api/rooms/{rid}/ready", headers=guest.headers)
@@ -130,13 +122,13 @@ async def test_leave_rejoin_ready_language(client: httpx.AsyncClient) -> None:
     denied = await client.patch(
         f"/api/rooms/{rid}/language", headers=observer.headers, json={"language": "go"}
     )
-    assert _code(denied, 403) == "ROOM_PERMISSION_DENIED"
+    assert err(denied, 403) == "ROOM_PERMISSION_DENIED"
     changed = await client.patch(f"/api/rooms/{rid}/language", headers=guest.headers, json={"language": "go"})
     assert changed.json()["language"] == "go"
     bad = await client.patch(f"/api/rooms/{rid}/language", headers=guest.headers, json={"language": "cobol"})
-    assert _code(bad, 400) == "VALIDATION_FAILED"
+    assert err(bad, 400) == "VALIDATION_FAILED"
     await to_coding(client, host, guest, room)
-    assert _code(await post(client, guest, f"/api/rooms/{rid}/ready"), 400) == "ROOM_INVALID_TRANSITION"
+    assert err(await post(client, guest, f"/api/rooms/{rid}/ready"), 400) == "ROOM_INVALID_TRANSITION"
 
 
 async def test_transitions_sessions_and_active_room(client: httpx.AsyncClient, services: Services) -> None:
@@ -144,11 +136,10 @@ async def test_transitions_sessions_and_active_room(client: httpx.AsyncClient, s
     rid = room["roomId"]
     path = f"/api/rooms/{rid}/control/transition"
     assert (
-        _code(await post(client, host, path, {"targetStatus": "warmup"}), 400)
-        == "ROOM_PARTICIPANTS_NOT_READY"
+        err(await post(client, host, path, {"targetStatus": "warmup"}), 400) == "ROOM_PARTICIPANTS_NOT_READY"
     )
-    assert _code(await post(client, host, path, {"targetStatus": "coding"}), 400) == "ROOM_INVALID_TRANSITION"
-    assert _code(await post(client, guest, path, {"targetStatus": "warmup"}), 403) == "ROOM_PERMISSION_DENIED"
+    assert err(await post(client, host, path, {"targetStatus": "coding"}), 400) == "ROOM_INVALID_TRANSITION"
+    assert err(await post(client, guest, path, {"targetStatus": "warmup"}), 403) == "ROOM_PERMISSION_DENIED"
     active = (await client.get("/api/users/me/active-room", headers=guest.headers)).json()
     assert active["room"]["id"] == rid
     await to_coding(client, host, guest, room)
@@ -164,10 +155,10 @@ async def test_transitions_sessions_and_active_room(client: httpx.AsyncClient, s
     assert closed["status"] == "finished"
     assert closed["durationMs"] >= 0
     assert (await client.get("/api/users/me/active-room", headers=guest.headers)).json() == {"room": None}
-    assert _code(await post(client, host, path, {"targetStatus": "warmup"}), 400) == "ROOM_INVALID_TRANSITION"
-    assert _code(await post(client, host, f"/api/rooms/{rid}/control/lock-editor"), 409) == "ROOM_FINISHED"
+    assert err(await post(client, host, path, {"targetStatus": "warmup"}), 400) == "ROOM_INVALID_TRANSITION"
+    assert err(await post(client, host, f"/api/rooms/{rid}/control/lock-editor"), 409) == "ROOM_FINISHED"
     stranger = await register(client)
-    assert _code(await join(client, stranger, room), 409) == "ROOM_FINISHED"
+    assert err(await join(client, stranger, room), 409) == "ROOM_FINISHED"
 
 
 async def test_role_constraint_on_start(client: httpx.AsyncClient) -> None:
@@ -179,7 +170,7 @@ async def test_role_constraint_on_start(client: httpx.AsyncClient) -> None:
     start = await post(
         client, host, f"/api/rooms/{room['roomId']}/control/transition", {"targetStatus": "warmup"}
     )
-    assert _code(start, 409) == "ROOM_ROLE_CONSTRAINT_VIOLATION"
+    assert err(start, 409) == "ROOM_ROLE_CONSTRAINT_VIOLATION"
 
 
 async def test_participant_roles_mute_kick_and_transfer(
@@ -192,26 +183,22 @@ async def test_participant_roles_mute_kick_and_transfer(
     by_guest = await client.patch(
         f"/api/rooms/{rid}/participants/{watcher.id}", headers=guest.headers, json={"role": "candidate"}
     )
-    assert _code(by_guest, 403) == "ROOM_PERMISSION_DENIED"
+    assert err(by_guest, 403) == "ROOM_PERMISSION_DENIED"
     clash = await client.patch(
         f"/api/rooms/{rid}/participants/{watcher.id}", headers=host.headers, json={"role": "candidate"}
     )
-    assert _code(clash, 409) == "ROOM_ROLE_CONSTRAINT_VIOLATION"
+    assert err(clash, 409) == "ROOM_ROLE_CONSTRAINT_VIOLATION"
     muted = await client.patch(
         f"/api/rooms/{rid}/participants/{guest.id}", headers=host.headers, json={"isMuted": True}
     )
     assert muted.status_code == 200
     assert muted.json()["isMuted"] is True
     assert (
-        _code(
-            await post(client, host, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": host.id}), 400
-        )
+        err(await post(client, host, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": host.id}), 400)
         == "PARTICIPANT_CANNOT_TRANSFER_OWNERSHIP"
     )
     assert (
-        _code(
-            await post(client, guest, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": host.id}), 403
-        )
+        err(await post(client, guest, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": host.id}), 403)
         == "ROOM_PERMISSION_DENIED"
     )
     moved = await post(client, host, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": guest.id})
@@ -224,16 +211,16 @@ async def test_participant_roles_mute_kick_and_transfer(
     assert roles[host.id] == "candidate"
     kicked = await client.delete(f"/api/rooms/{rid}/participants/{watcher.id}", headers=guest.headers)
     assert kicked.status_code == 204
-    assert _code(await join(client, watcher, room), 403) == "ROOM_PARTICIPANT_REMOVED"
+    assert err(await join(client, watcher, room), 403) == "ROOM_PARTICIPANT_REMOVED"
     gone = await client.delete(f"/api/rooms/{rid}/participants/{watcher.id}", headers=guest.headers)
-    assert _code(gone, 404) == "PARTICIPANT_NOT_FOUND"
+    assert err(gone, 404) == "PARTICIPANT_NOT_FOUND"
     actions = [e.action for e in await services.audit.for_target("room", rid)]
     assert actions == ["room.ownership_transfer", "room.kick"]
     await to_coding(client, guest, host, room)
     locked = await client.patch(
         f"/api/rooms/{rid}/participants/{host.id}", headers=guest.headers, json={"role": "observer"}
     )
-    assert _code(locked, 400) == "ROOM_ROLES_LOCKED"
+    assert err(locked, 400) == "ROOM_ROLES_LOCKED"
 
 
 async def test_problem_settings_lock_and_timer(client: httpx.AsyncClient, services: Services) -> None:
@@ -241,30 +228,30 @@ async def test_problem_settings_lock_and_timer(client: httpx.AsyncClient, servic
     rid = room["roomId"]
     base = f"/api/rooms/{rid}/control"
     unknown = await client.put(f"{base}/problem", headers=host.headers, json={"problemId": str(uuid.uuid4())})
-    assert _code(unknown, 404) == "PROBLEM_NOT_FOUND"
+    assert err(unknown, 404) == "PROBLEM_NOT_FOUND"
     problem_id = await _any_problem(client, host, services)
     chosen = await client.put(f"{base}/problem", headers=host.headers, json={"problemId": problem_id})
     assert chosen.json()["problemId"] == problem_id
     by_guest = await client.put(f"{base}/problem", headers=guest.headers, json={"problemId": problem_id})
-    assert _code(by_guest, 403) == "ROOM_PERMISSION_DENIED"
+    assert err(by_guest, 403) == "ROOM_PERMISSION_DENIED"
     below = await client.patch(f"{base}/settings", headers=host.headers, json={"maxParticipants": 1})
-    assert _code(below, 400) == "VALIDATION_FAILED"
+    assert err(below, 400) == "VALIDATION_FAILED"
     renamed = await client.patch(
         f"{base}/settings", headers=host.headers, json={"name": "Renamed", "isPrivate": False}
     )
     assert (renamed.json()["name"], renamed.json()["config"]["isPrivate"]) == ("Renamed", False)
-    assert _code(await post(client, guest, f"{base}/lock-editor"), 403) == "ROOM_PERMISSION_DENIED"
+    assert err(await post(client, guest, f"{base}/lock-editor"), 403) == "ROOM_PERMISSION_DENIED"
     first = (await post(client, host, f"{base}/lock-editor")).json()
     again = (await post(client, host, f"{base}/lock-editor")).json()
     assert (first["changed"], again["changed"]) == (True, False)
     assert first["lockedBy"] == host.id
     assert (await post(client, host, f"{base}/unlock-editor")).json()["editorLocked"] is False
-    assert _code(await post(client, host, f"{base}/pause-timer"), 400) == "ROOM_INVALID_STATE"
+    assert err(await post(client, host, f"{base}/pause-timer"), 400) == "ROOM_INVALID_STATE"
     await to_coding(client, host, guest, room)
     assert (await post(client, host, f"{base}/pause-timer")).json()["timerPaused"] is True
     assert (await post(client, host, f"{base}/resume-timer")).json()["timerPaused"] is False
     late = await client.put(f"{base}/problem", headers=host.headers, json={"problemId": problem_id})
-    assert _code(late, 400) == "ROOM_INVALID_STATE"
+    assert err(late, 400) == "ROOM_INVALID_STATE"
 
 
 async def _any_problem(client: httpx.AsyncClient, admin_candidate: Account, services: Services) -> str:
@@ -291,7 +278,7 @@ async def test_role_swap_request_accept_decline_expire(
     swap = (await post(client, host, base)).json()
     assert swap["targetUserId"] == guest.id
     assert (
-        _code(await post(client, host, f"{base}/{swap['swapId']}/respond", {"accept": True}), 403)
+        err(await post(client, host, f"{base}/{swap['swapId']}/respond", {"accept": True}), 403)
         == "ROOM_PERMISSION_DENIED"
     )
     accepted = await post(client, guest, f"{base}/{swap['swapId']}/respond", {"accept": True})
@@ -301,7 +288,7 @@ async def test_role_swap_request_accept_decline_expire(
     after = await post(client, host, f"{base}/{declined['swapId']}/respond", {"accept": False})
     assert after.json()["roleSwap"] is None
     assert (
-        _code(await post(client, host, f"{base}/{uuid.uuid4()}/respond", {"accept": True}), 404)
+        err(await post(client, host, f"{base}/{uuid.uuid4()}/respond", {"accept": True}), 404)
         == "ROLE_SWAP_NOT_FOUND"
     )
     expiring = (await post(client, host, base)).json()
@@ -310,7 +297,7 @@ async def test_role_swap_request_accept_decline_expire(
     assert expired.status_code in (404, 410)
     ai = await create_room(client, host, mode="ai")
     assert (
-        _code(await post(client, host, f"/api/rooms/{ai['roomId']}/control/role-swap"), 409)
+        err(await post(client, host, f"/api/rooms/{ai['roomId']}/control/role-swap"), 409)
         == "ROOM_NOT_PEER_MODE"
     )
 
@@ -321,8 +308,7 @@ async def test_destroy_host_only_hard_deletes_and_audits(
     host, guest, room = await _pair(client)
     rid = room["roomId"]
     assert (
-        _code(await client.delete(f"/api/rooms/{rid}", headers=guest.headers), 403)
-        == "ROOM_PERMISSION_DENIED"
+        err(await client.delete(f"/api/rooms/{rid}", headers=guest.headers), 403) == "ROOM_PERMISSION_DENIED"
     )
     destroyed = await client.delete(f"/api/rooms/{rid}", headers=host.headers)
     assert destroyed.status_code == 200

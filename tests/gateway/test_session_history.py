@@ -20,7 +20,7 @@ from engine.identity import UserRole
 from gateway.services import Services
 from storage.executions import ExecutionRepository
 from tests.gateway.rooms_support import create_room, join, post, to_coding
-from tests.support import Account, AdjustableClock, register
+from tests.support import Account, AdjustableClock, err, register
 
 pytestmark = pytest.mark.anyio
 SECRET = "hidden-expected-output-4711"
@@ -32,12 +32,6 @@ class Played:
     guest: Account
     room_id: str
     session_id: str
-
-
-def _code(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text
-    code: str = response.json()["code"]
-    return code
 
 
 async def _transition(client: httpx.AsyncClient, host: Account, room_id: str, target: str) -> None:
@@ -285,15 +279,15 @@ async def test_history_rejects_bad_queries(client: httpx.AsyncClient) -> None:
     ]
     for params in bad:
         response = await client.get("/api/sessions", headers=me.headers, params=params)
-        assert _code(response, 400) == "VALIDATION_FAILED", params
+        assert err(response, 400) == "VALIDATION_FAILED", params
     fine = {"sort": "duration", "order": "asc", "cursor": _forged(None, f"duration.asc:{sid}")}
     assert (await client.get("/api/sessions", headers=me.headers, params=fine)).status_code == 200
     naive = {"from": "2026-01-01T00:00:00", "to": "2026-01-02T00:00:00"}
     assert (await client.get("/api/sessions", headers=me.headers, params=naive)).status_code == 200
     for path in ("/api/sessions/nope", "/api/sessions/nope/events"):
-        assert _code(await client.get(path, headers=me.headers), 400) == "VALIDATION_FAILED"
-    assert _code(await client.delete("/api/sessions/nope", headers=me.headers), 400) == "VALIDATION_FAILED"
-    assert _code(await client.get("/api/sessions"), 401) == "UNAUTHORIZED"
+        assert err(await client.get(path, headers=me.headers), 400) == "VALIDATION_FAILED"
+    assert err(await client.delete("/api/sessions/nope", headers=me.headers), 400) == "VALIDATION_FAILED"
+    assert err(await client.get("/api/sessions"), 401) == "UNAUTHORIZED"
 
 
 async def test_detail_contents_and_visibility(client: httpx.AsyncClient, services: Services) -> None:
@@ -354,14 +348,14 @@ async def test_detail_contents_and_visibility(client: httpx.AsyncClient, service
     stranger, admin = await register(client), await register(client)
     await services.users.set_role(admin.id, UserRole.ADMIN, services.now())
     by_stranger = await client.get(f"/api/sessions/{sid}", headers=stranger.headers)
-    assert _code(by_stranger, 403) == "SESSION_NOT_PARTICIPANT"
-    assert _code(await client.get(f"/api/sessions/{sid}/events", headers=stranger.headers), 403) == (
+    assert err(by_stranger, 403) == "SESSION_NOT_PARTICIPANT"
+    assert err(await client.get(f"/api/sessions/{sid}/events", headers=stranger.headers), 403) == (
         "SESSION_NOT_PARTICIPANT"
     )
     by_admin = (await client.get(f"/api/sessions/{sid}", headers=admin.headers)).json()
     assert (by_admin["id"], by_admin["role"]) == (sid, None)
     unknown = await client.get(f"/api/sessions/{uuid.uuid4()}", headers=host.headers)
-    assert _code(unknown, 404) == "SESSION_NOT_FOUND"
+    assert err(unknown, 404) == "SESSION_NOT_FOUND"
 
 
 async def test_soft_delete_hides_only_for_the_caller(client: httpx.AsyncClient, services: Services) -> None:
@@ -369,10 +363,10 @@ async def test_soft_delete_hides_only_for_the_caller(client: httpx.AsyncClient, 
     await _finish(client, played)
     host, guest, sid = played.host, played.guest, played.session_id
     stranger = await register(client)
-    assert _code(await client.delete(f"/api/sessions/{sid}", headers=stranger.headers), 403) == (
+    assert err(await client.delete(f"/api/sessions/{sid}", headers=stranger.headers), 403) == (
         "SESSION_NOT_PARTICIPANT"
     )
-    assert _code(await client.delete(f"/api/sessions/{uuid.uuid4()}", headers=guest.headers), 404) == (
+    assert err(await client.delete(f"/api/sessions/{uuid.uuid4()}", headers=guest.headers), 404) == (
         "SESSION_NOT_FOUND"
     )
     deleted = await client.delete(f"/api/sessions/{sid}", headers=guest.headers)
@@ -380,7 +374,7 @@ async def test_soft_delete_hides_only_for_the_caller(client: httpx.AsyncClient, 
     assert (await client.delete(f"/api/sessions/{sid}", headers=guest.headers)).status_code == 204
     assert await _history(client, guest) == []
     for path in (f"/api/sessions/{sid}", f"/api/sessions/{sid}/events", f"/api/sessions/{sid}/snapshots"):
-        assert _code(await client.get(path, headers=guest.headers), 404) == "SESSION_NOT_FOUND"
+        assert err(await client.get(path, headers=guest.headers), 404) == "SESSION_NOT_FOUND"
     assert [s["id"] for s in await _history(client, host)] == [sid]
     assert (await client.get(f"/api/sessions/{sid}", headers=host.headers)).status_code == 200
     stored = await services.mongo.db["sessions"].find_one({"_id": sid})
@@ -467,7 +461,7 @@ async def test_timeline_of_an_ongoing_session_and_bad_cursors(client: httpx.Asyn
         {"limit": 0},
         {"limit": 201},
     ):
-        assert _code(await client.get(path, headers=played.host.headers, params=params), 400) == (
+        assert err(await client.get(path, headers=played.host.headers, params=params), 400) == (
             "VALIDATION_FAILED"
         ), params
 
