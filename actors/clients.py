@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError, RayError
 
 from actors import deploy
-from actors.room import RoomRuntime
-from engine.errors import ErrorCode, Unavailable
+from actors.outbox import Batch
+from actors.room import CreateSpec, Outcome, RoomRuntime
+from engine.errors import ErrorCode, NotFound, Unavailable
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT_S = 30.0
@@ -63,13 +65,24 @@ RECOVERY_WINDOW_S = 30.0
 RECOVERY_STEP_S = 0.25
 
 
-class RoomActorGone(Exception):  # noqa: N818 - a signal, not a failure
-    """No actor serves this room (never created, retired after finishing, or lost with its cluster)."""
+class RoomActorGone(NotFound):
+    """No actor serves this room (never created, retired after finishing, or lost with its cluster).
+    Callers that can decide from storage catch it; anywhere else it is the 404 it is."""
+
+    def __init__(self, room_id: str) -> None:
+        super().__init__(ErrorCode.ROOM_NOT_FOUND, "Room not found")
+        self.args = (room_id,)
+        self.room_id = room_id
 
 
 class RoomClient:
-    """Room actors by id. Rides out an actor restart (bounded) so a request made while the actor reloads
-    succeeds against the reloaded room; reports a missing actor so the caller can decide from storage."""
+    """The one typed door from the gateway to room actors: one method per actor operation.
+
+    Each method says whether it is safe to retry (`retry=`). A call that fails because the actor died or
+    was unreachable may or may not have applied: a safe method (read-only, idempotent, or deduplicated
+    by a command id the caller chose) is sent again once the restarted actor answers (bounded by
+    RECOVERY_WINDOW_S); an unsafe one is answered with 503 instead, so it never applies twice. A missing
+    actor is reported as RoomActorGone so the caller can decide from storage."""
 
     def __init__(self, runtime: RoomRuntime) -> None:
         self._runtime = runtime
@@ -82,7 +95,123 @@ class RoomClient:
         """(Re)create the named actor of a room stored as live; it reloads itself from MongoDB."""
         deploy.spawn_pooled("room", room_id, self._runtime, get_if_exists=True)
 
-    async def call(self, room_id: str, method: str, *args: Any, timeout_s: float = DEFAULT_TIMEOUT_S) -> Any:
+    # --- room commands and state -------------------------------------------------------------------
+    async def state(self, room_id: str) -> Outcome:
+        result: Outcome = await self._call(room_id, "state", retry=True)
+        return result
+
+    async def create(self, room_id: str, spec: CreateSpec, now: datetime, command_id: str) -> Outcome:
+        result: Outcome = await self._call(room_id, "create", spec, now, command_id, retry=True)
+        return result
+
+    async def execute(self, room_id: str, command: Any, now: datetime, command_id: str) -> Outcome:
+        result: Outcome = await self._call(room_id, "execute", command, now, command_id, retry=True)
+        return result
+
+    async def finish(
+        self, room_id: str, actor_id: str, reason: str, now: datetime, command_id: str
+    ) -> Outcome:
+        result: Outcome = await self._call(room_id, "finish", actor_id, reason, now, command_id, retry=True)
+        return result
+
+    async def destroy(self, room_id: str, now: datetime) -> None:
+        await self._call(room_id, "destroy", now, retry=True)
+
+    async def presence(self, room_id: str) -> list[str]:
+        result: list[str] = await self._call(room_id, "presence", retry=True)
+        return result
+
+    # --- sockets ----------------------------------------------------------------------------------
+    async def attach(
+        self, room_id: str, user_id: str, socket_id: str, now: datetime, command_id: str
+    ) -> Outcome:
+        result: Outcome = await self._call(room_id, "attach", user_id, socket_id, now, command_id, retry=True)
+        return result
+
+    async def disconnected(self, room_id: str, user_id: str, socket_id: str, now: datetime) -> Outcome | None:
+        result: Outcome | None = await self._call(
+            room_id, "disconnected", user_id, socket_id, now, retry=True
+        )
+        return result
+
+    async def hello(self, room_id: str) -> list[bytes]:
+        result: list[bytes] = await self._call(room_id, "hello", retry=True)
+        return result
+
+    async def receive(self, room_id: str, user_id: str, frames: list[bytes]) -> list[bytes]:
+        """Yjs updates are idempotent (applying one twice changes nothing): safe to retry."""
+        result: list[bytes] = await self._call(room_id, "receive", user_id, frames, retry=True)
+        return result
+
+    async def wait_events(self, room_id: str, after_seq: int, timeout_s: float) -> Batch:
+        result: Batch = await self._call(
+            room_id, "wait_events", after_seq, timeout_s, retry=True, timeout_s=timeout_s + 15
+        )
+        return result
+
+    async def kick_socket(self, room_id: str, user_id: str, reason: str, code: int | None = None) -> bool:
+        result: bool = await self._call(room_id, "kick_socket", user_id, reason, code, retry=True)
+        return result
+
+    # --- chat -------------------------------------------------------------------------------------
+    async def chat_history(self, room_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._call(room_id, "chat_history", retry=True)
+        return result
+
+    async def chat_send(
+        self, room_id: str, user_id: str, data: dict[str, Any], message_id: str
+    ) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self._call(
+            room_id, "chat_send", user_id, data, message_id, retry=True
+        )
+        return result
+
+    async def chat_mark_read(self, room_id: str, user_id: str, up_to: object) -> None:
+        await self._call(room_id, "chat_mark_read", user_id, up_to, retry=True)
+
+    async def chat_react(self, room_id: str, user_id: str, message_id: object, emoji: object) -> None:
+        """A toggle: repeating it would undo it."""
+        await self._call(room_id, "chat_react", user_id, message_id, emoji, retry=False)
+
+    # --- the document -------------------------------------------------------------------------------
+    async def code(self, room_id: str) -> tuple[str | None, str]:
+        result: tuple[str | None, str] = await self._call(room_id, "code", retry=True)
+        return result
+
+    async def document_state(self, room_id: str) -> bytes:
+        result: bytes = await self._call(room_id, "document_state", retry=True)
+        return result
+
+    async def seed_document(self, room_id: str, starter: dict[str, str]) -> None:
+        """Seeds only empty texts: safe to retry."""
+        await self._call(room_id, "seed_document", starter, retry=True)
+
+    async def create_document(self, room_id: str, starter: dict[str, str], snapshot: bytes | None) -> bool:
+        result: bool = await self._call(room_id, "create_document", starter, snapshot, retry=True)
+        return result
+
+    async def code_snapshot(self, room_id: str, trigger: str) -> dict[str, Any] | None:
+        """Stores a snapshot per call."""
+        result: dict[str, Any] | None = await self._call(room_id, "code_snapshot", trigger, retry=False)
+        return result
+
+    async def record_snapshot(
+        self, room_id: str, trigger: str, code: str, language: str
+    ) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self._call(
+            room_id, "record_snapshot", trigger, code, language, retry=False
+        )
+        return result
+
+    async def final_document(self, room_id: str) -> bytes:
+        """Records a `session_end` snapshot."""
+        result: bytes = await self._call(room_id, "final_document", retry=False)
+        return result
+
+    # --- the one place that talks to Ray -------------------------------------------------------------
+    async def _call(
+        self, room_id: str, method: str, *args: Any, retry: bool, timeout_s: float = DEFAULT_TIMEOUT_S
+    ) -> Any:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + RECOVERY_WINDOW_S
         while True:
@@ -96,8 +225,13 @@ class RoomClient:
                 # restarts it; only an actor whose name is gone has really ended.
                 if deploy.get_named("room", room_id) is None:
                     raise RoomActorGone(room_id) from exc
+                if not retry:
+                    raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, UNCERTAIN) from exc
                 if loop.time() > deadline:
                     raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room is recovering; retry") from exc
             except TimeoutError as exc:
                 raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room did not answer") from exc
             await asyncio.sleep(RECOVERY_STEP_S)
+
+
+UNCERTAIN = "The room restarted while handling the request; it may or may not have taken effect"

@@ -21,23 +21,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from actors import purge
 from actors.chat import RoomChat
 from actors.collab import RoomDocument
 from actors.outbox import Batch, Entry, Outbox
 from actors.writer import Writer
 from engine.collab.document import lines_of_code
-from engine.errors import Conflict, ErrorCode, NotFound
+from engine.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
 from engine.room import commands as c
+from engine.room.access import admission
 from engine.room.aggregate import apply
 from engine.room.roles import RoomRole
 from engine.room.state import Room, RoomSettings, new_room
 from engine.room.status import RoomStatus
-from storage.analyses import AnalysisRepository
 from storage.chat import ChatRepository
 from storage.client import Mongo, connect
 from storage.documents import DocumentStore
-from storage.executions import ExecutionRepository
-from storage.feedback import FeedbackRepository
 from storage.rooms import RoomRepository, events_as_docs
 from storage.sessions import SessionRepository
 
@@ -55,6 +54,8 @@ class RoomRuntime:
     mongo_uri: str
     database: str
     idle_finish_s: int = 600
+    fault_injection: bool = False
+    """Tests only: lets `arm_crash` make the actor process die right after a method has applied."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ class RoomActor:
         self._snapshot_digest = ""
         self._last_periodic = 0.0
         self._commands: dict[str, tuple[int, int]] = {}
+        self._destroyed = False
+        self._purge: asyncio.Task[None] | None = None
+        self._crash_after: str | None = None
 
     async def ping(self) -> str:
         return self._room_id
@@ -126,6 +130,9 @@ class RoomActor:
             repo = RoomRepository(self._mongo)
             loaded = await repo.load(self._room_id)
             seq = 0
+            if loaded is None and await repo.destroyed(self._room_id):
+                self._destroyed = True  # restarted in the middle of a destroy: finish it, serve nothing
+                self._purge = asyncio.get_running_loop().create_task(purge.purge(self._mongo, self._room_id))
             if loaded is not None:
                 self._room, seq = loaded
                 self._commands = {
@@ -158,9 +165,16 @@ class RoomActor:
             elif entry.type == "phase-change" and entry.data.get("current") == RoomStatus.FINISHED.value:
                 await sessions.finish(room, _now(), room.timer.elapsed_ms)
 
-    async def create(self, spec: CreateSpec, now: datetime | None = None) -> Outcome:
-        """Initialise this pooled actor as a new room (the host joins as the mode's host role)."""
+    async def create(
+        self, spec: CreateSpec, now: datetime | None = None, command_id: str | None = None
+    ) -> Outcome:
+        """Initialise this pooled actor as a new room (the host joins as the mode's host role).
+        A retry of the same create (same `command_id`) returns the first outcome."""
         await self._ready()
+        if self._destroyed:
+            raise NotFound(ErrorCode.ROOM_NOT_FOUND, "Room not found")
+        if self._room is not None and command_id is not None and command_id in self._commands:
+            return await self._repeat(self._room, *self._commands[command_id])
         if self._room is not None:
             raise Conflict(ErrorCode.ROOM_ALREADY_JOINED, "Room already created")
         moment = _ms(now) if now else _now()
@@ -174,11 +188,13 @@ class RoomActor:
             problem_id=spec.problem_id,
             language=spec.language,
         )
-        outcome = await self._commit(
-            room, [("room-created", {"roomId": room.id, "hostId": room.host_id})], moment
-        )
+        self._last_presence = _now()  # the idle clock starts when the room exists, not when the actor did
         self._doc().seed(spec.starter or {})
+        outcome = await self._commit(
+            room, [("room-created", {"roomId": room.id, "hostId": room.host_id})], moment, command_id
+        )
         self._start_ticker()
+        self._maybe_crash("create")
         return outcome
 
     async def execute(
@@ -209,9 +225,9 @@ class RoomActor:
                 self._doc().forget(str(entry.data.get("userId")))
             elif entry.type == "phase-change":
                 finished = entry.data.get("current") == RoomStatus.FINISHED.value
-                await self.code_snapshot("session_end" if finished else "phase_change")
+                await self._snapshot("session_end" if finished else "phase_change")
             elif entry.type == "editor-lock" and entry.data.get("locked"):
-                await self.code_snapshot("submission")
+                await self._snapshot("submission")
         if outcome.room.status is RoomStatus.FINISHED:
             await self._doc().flush()
             self._retire_later()
@@ -224,10 +240,29 @@ class RoomActor:
         await self._ready()
         return replace(await self._outbox.wait_after(after_seq, timeout_s), epoch=self._epoch)
 
-    async def connected(self, user_id: str, socket_id: str) -> None:
-        await self._ready()
+    async def attach(
+        self, user_id: str, socket_id: str, now: datetime | None = None, command_id: str | None = None
+    ) -> Outcome:
+        """A socket opened: admit it, count it and, in the same step, make an inactive participant
+        active again (a reconnecting client cannot call the REST join first). Counting and rejoining
+        happen with no await in between, so a disconnect of the user's previous socket can never leave
+        the user inactive behind a working socket (its edits would be dropped). Refused with Forbidden
+        (reason in the message) when the user may not hold a socket here."""
+        room = await self._require()
+        refusal = admission(room, user_id)
+        if refusal is not None:
+            raise Forbidden(ErrorCode.ROOM_NOT_PARTICIPANT, refusal)
         self._connections[user_id].add(socket_id)
         self._last_presence = _now()
+        member = room.participant(user_id)
+        if member is None or member.is_active:
+            return Outcome(room=room, events=[], seq=self._outbox.last_seq, epoch=self._epoch)
+        try:
+            outcome = await self.execute(c.Join(user_id), now, command_id)
+        except DomainError:
+            self._connections[user_id].discard(socket_id)
+            raise
+        return replace(outcome, epoch=self._epoch)
 
     async def disconnected(self, user_id: str, socket_id: str, now: datetime | None = None) -> Outcome | None:
         """A socket closed; when it was the user's last, the participant becomes inactive."""
@@ -244,30 +279,39 @@ class RoomActor:
     async def presence(self) -> list[str]:
         return self.connected_users()
 
-    async def finish(self, actor_id: str, reason: str, now: datetime | None = None) -> Outcome:
+    async def finish(
+        self, actor_id: str, reason: str, now: datetime | None = None, command_id: str | None = None
+    ) -> Outcome:
         """The one finish path shared by idle-finish and admin force-close."""
-        return await self.execute(c.Finish(actor_id, reason), now)
+        return await self.execute(c.Finish(actor_id, reason), now, command_id)
 
-    async def destroy(self, now: datetime | None = None) -> Outcome:
-        """Hard-delete what the room produced; sockets are told the room closed; the actor then ends."""
+    async def destroy(self, now: datetime | None = None) -> None:
+        """Hard-delete the room and what it produced; sockets are told the room closed; the actor then
+        ends. From the first line on the actor refuses every command (nothing can write the room back),
+        and a retry (also after a restart mid-destroy) waits for the same purge: safe to retry."""
+        await self._ready()
+        if self._destroyed:
+            if self._purge is not None:
+                await asyncio.shield(self._purge)
+            return
         room = await self._require()
+        self._destroyed = True
         moment = _ms(now) if now else _now()
-        entries = self._outbox.append(
+        self._outbox.append(
             [("room-closed", {"reason": "destroyed", "roomId": room.id})], int(moment.timestamp() * 1000)
         )
+        self._purge = asyncio.get_running_loop().create_task(self._destroy_now(moment))
+        await asyncio.shield(self._purge)
+        self._maybe_crash("destroy")
+
+    async def _destroy_now(self, moment: datetime) -> None:
         assert self._writer is not None  # noqa: S101 - set by _ready
         assert self._mongo is not None  # noqa: S101 - set by _ready
         await self._writer.settled()
         await self._doc().close()
-        await RoomRepository(self._mongo).delete(room.id)
-        await SessionRepository(self._mongo).delete_for_room(room.id)
-        await DocumentStore(self._mongo).delete_room(room.id)
-        await ChatRepository(self._mongo).delete_room(room.id)
-        await ExecutionRepository(self._mongo).delete_room(room.id)
-        await AnalysisRepository(self._mongo).delete_room(room.id)
-        await FeedbackRepository(self._mongo).delete_room(room.id)
+        await purge.mark_destroyed(self._mongo, self._room_id, moment)
+        await purge.purge(self._mongo, self._room_id)
         self._retire_later()
-        return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
 
     def _doc(self) -> RoomDocument:
         assert self._document is not None  # noqa: S101 - set by _ready
@@ -278,7 +322,7 @@ class RoomActor:
         self._outbox.append(items, int(time.time() * 1000))
 
     async def hello(self) -> list[bytes]:
-        await self._ready()
+        await self._require()
         return self._doc().hello()
 
     async def receive(self, user_id: str, frames: list[bytes]) -> list[bytes]:
@@ -296,25 +340,35 @@ class RoomActor:
         )
         return self._doc().receive(user_id, can_write, frames)
 
-    async def chat(
-        self, user_id: str, kind: str, data: dict[str, Any], request_id: str | None = None
-    ) -> dict[str, Any] | None:
-        """A chat frame from a socket: `chat-send`, `chat-mark-read` or `chat-react-toggle`. Only active
-        participants chat; `history` answers the `chat-history` a joining socket gets."""
-        room = await self._require()
-        assert self._chat is not None  # noqa: S101 - set by _ready
-        if kind == "history":
-            return await self._chat.history()
-        member = room.participant(user_id)
-        if member is None or not member.is_active or room.status is RoomStatus.FINISHED:
+    async def chat_history(self) -> dict[str, Any]:
+        """The `chat-history` a joining socket gets."""
+        await self._require()
+        return await self._talk().history()
+
+    async def chat_send(self, user_id: str, data: dict[str, Any], message_id: str) -> dict[str, Any] | None:
+        """Post a message (active participants only); a retry with the same `message_id` posts once."""
+        if not await self._may_chat(user_id):
             return None
-        if kind == "chat-send":
-            return await self._chat.send(user_id, data, request_id)
-        if kind == "chat-mark-read":
-            await self._chat.mark_read(user_id, data.get("upTo"))
-        elif kind == "chat-react-toggle":
-            await self._chat.react(user_id, data.get("messageId"), data.get("emoji"))
-        return None
+        return await self._talk().send(user_id, data, message_id)
+
+    async def chat_mark_read(self, user_id: str, up_to: object) -> None:
+        if await self._may_chat(user_id):
+            await self._talk().mark_read(user_id, up_to)
+
+    async def chat_react(self, user_id: str, message_id: object, emoji: object) -> None:
+        """Toggle a reaction (not idempotent: a repeat undoes it)."""
+        if await self._may_chat(user_id):
+            await self._talk().react(user_id, message_id, emoji)
+        self._maybe_crash("chat_react")
+
+    async def _may_chat(self, user_id: str) -> bool:
+        room = await self._require()
+        member = room.participant(user_id)
+        return bool(member and member.is_active and room.status is not RoomStatus.FINISHED)
+
+    def _talk(self) -> RoomChat:
+        assert self._chat is not None  # noqa: S101 - set by _ready
+        return self._chat
 
     async def create_document(self, starter: dict[str, str], snapshot: bytes | None) -> bool:
         """Collab-plane create (idempotent): apply a given snapshot, else seed empty texts; True when
@@ -326,13 +380,14 @@ class RoomActor:
         """Collab-plane destroy: persist everything, record a `session_end` snapshot, return the state."""
         await self._require()
         await self._doc().flush()
-        await self.code_snapshot("session_end")
+        await self._snapshot("session_end")
+        self._maybe_crash("final_document")
         return self._doc().state()
 
-    async def kick_socket(self, user_id: str, reason: str) -> bool:
-        """Close the user's sockets (4002) without removing them from the room."""
+    async def kick_socket(self, user_id: str, reason: str, code: int | None = None) -> bool:
+        """Close the user's sockets (with `code`, default 4002) without removing them from the room."""
         await self._require()
-        self._publish_volatile([("socket-kick", {"userId": user_id, "reason": reason})])
+        self._publish_volatile([("socket-kick", {"userId": user_id, "reason": reason, "code": code})])
         self._doc().forget(user_id)
         return bool(self._connections[user_id])
 
@@ -354,19 +409,20 @@ class RoomActor:
         }
         assert self._mongo is not None  # noqa: S101 - set by _ready
         await DocumentStore(self._mongo).add_code_snapshot(snapshot)
+        self._maybe_crash("record_snapshot")
         return snapshot
 
     async def publish_event(self, kind: str, data: dict[str, Any]) -> None:
         """An event produced outside the room (e.g. `execution-result`), for the room's sockets."""
-        await self._ready()
+        await self._require()
         self._publish_volatile([(kind, data)])
 
     async def seed_document(self, starter: dict[str, str]) -> None:
-        await self._ready()
+        await self._require()
         self._doc().seed(starter)
 
     async def document_state(self) -> bytes:
-        await self._ready()
+        await self._require()
         return self._doc().state()
 
     async def code(self) -> tuple[str | None, str]:
@@ -374,7 +430,13 @@ class RoomActor:
         return room.language, self._doc().code(room.language)
 
     async def code_snapshot(self, trigger: str) -> dict[str, Any] | None:
-        """Record the active language's code for the room's session (None before a session exists)."""
+        """Record the active language's code for the room's session (None before a session exists).
+        Not idempotent: every call stores a snapshot."""
+        snapshot = await self._snapshot(trigger)
+        self._maybe_crash("code_snapshot")
+        return snapshot
+
+    async def _snapshot(self, trigger: str) -> dict[str, Any] | None:
         room = await self._require()
         if room.session_id is None:
             return None
@@ -404,13 +466,25 @@ class RoomActor:
         self._last_periodic = time.monotonic()
         digest = hashlib.sha256(self._doc().code(room.language).encode()).hexdigest()
         if digest != self._snapshot_digest:
-            await self.code_snapshot("periodic")
+            await self._snapshot("periodic")
 
     async def _require(self) -> Room:
         await self._ready()
-        if self._room is None:
+        if self._room is None or self._destroyed:
             raise NotFound(ErrorCode.ROOM_NOT_FOUND, "Room not found")
         return self._room
+
+    async def arm_crash(self, method: str) -> bool:
+        """Tests only (`fault_injection`): the next call of `method` kills this process right after it
+        has applied, before it answers, as a crash at the worst moment would."""
+        if not self._runtime.fault_injection:
+            return False
+        self._crash_after = method
+        return True
+
+    def _maybe_crash(self, method: str) -> None:
+        if self._crash_after == method:
+            os._exit(1)
 
     async def _commit(
         self,
@@ -455,7 +529,7 @@ class RoomActor:
 
     async def _tick(self) -> None:
         room = self._room
-        if room is None or room.status is RoomStatus.FINISHED:
+        if room is None or room.status is RoomStatus.FINISHED or self._destroyed:
             return
         now = _now()
         idle_s = (now - self._last_presence).total_seconds()

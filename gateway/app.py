@@ -57,7 +57,10 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
         await ensure_indexes(mongo)
         services = build_services(config, mongo, clock)
         runtime = RoomRuntime(
-            mongo_uri=config.mongodb_uri, database=s.mongodb_database, idle_finish_s=s.room_idle_finish_s
+            mongo_uri=config.mongodb_uri,
+            database=s.mongodb_database,
+            idle_finish_s=s.room_idle_finish_s,
+            fault_injection=s.fault_injection,
         )
         if with_ray:
             await asyncio.to_thread(deploy.connect, s.ray_address)

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     room_pool_idle: int = 4
     seed_on_start: bool = True
     room_idle_finish_s: int = 600
+    fault_injection: bool = False
+    """Tests only: room actors accept `arm_crash` (a crash right after a method applied)."""
     smtp_url: str | None = None
     mail_from: str = "SynCode <no-reply@syncode.local>"
     ai_daily_limit: int = 100
@@ -152,6 +154,8 @@ def load_config(settings: Settings | None = None) -> Config:
     data_dir = settings.data_dir.resolve()
     if settings.mode is Mode.PRODUCTION and not settings.mongodb_uri:
         raise ConfigError("production mode needs SYNCODE_MONGODB_URI")
+    if settings.mode is Mode.PRODUCTION and settings.fault_injection:
+        raise ConfigError("SYNCODE_FAULT_INJECTION is for tests; production refuses it")
     return Config(
         settings=settings,
         secrets=_resolve_secrets(settings, data_dir),

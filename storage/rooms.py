@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from engine.room.roles import RoomMode, RoomRole
 from engine.room.state import Participant, RoleSwap, Room, RoomSettings, Timer
@@ -19,6 +19,8 @@ from engine.room.status import RoomStatus
 from storage.client import Document, Mongo
 
 STATUS_ORDER = {s.value: i for i, s in enumerate(RoomStatus)}
+LIVE: Document = {"destroyedAt": {"$exists": False}}
+"""Matches rooms that are not being destroyed (a destroyed room keeps a tombstone until its purge ends)."""
 
 
 def _participant_doc(p: Participant) -> Document:
@@ -136,8 +138,18 @@ class RoomRepository:
         self._events = mongo.db["room_events"]
 
     async def load(self, room_id: str) -> tuple[Room, int] | None:
-        doc = await self._rooms.find_one({"_id": room_id})
+        """The stored room and its event seq; None when there is none or it is being destroyed."""
+        doc = await self._rooms.find_one({"_id": room_id, **LIVE})
         return (doc_to_room(doc), int(doc.get("seq", 0))) if doc else None
+
+    async def destroyed(self, room_id: str) -> bool:
+        """True while a destroyed room's purge has not finished (its tombstone is still there)."""
+        query = {"_id": room_id, "destroyedAt": {"$exists": True}}
+        return await self._rooms.find_one(query, {"_id": 1}) is not None
+
+    async def mark_destroyed(self, room_id: str, now: datetime) -> None:
+        """The tombstone: from now on nothing may recreate or serve the room (see `save`)."""
+        await self._rooms.update_one({"_id": room_id}, {"$set": {"destroyedAt": now}})
 
     async def recent_commands(self, room_id: str) -> list[Document]:
         """The ids of the last commands applied to the room, with the event seqs each produced."""
@@ -148,7 +160,7 @@ class RoomRepository:
         return await self._rooms.find_one({"code": code}, {"_id": 1}) is not None
 
     async def by_code(self, code: str) -> Room | None:
-        doc = await self._rooms.find_one({"code": code.upper()})
+        doc = await self._rooms.find_one({"code": code.upper(), **LIVE})
         return doc_to_room(doc) if doc else None
 
     async def save(
@@ -157,7 +169,10 @@ class RoomRepository:
         """Persist the state at `seq` (with the recent command ids, so a retried command is recognised
         after a restart) and the events that led to it (idempotent)."""
         doc = room_to_doc(room, seq) | {"recentCommands": commands or []}
-        await self._rooms.replace_one({"_id": room.id}, doc, upsert=True)
+        try:
+            await self._rooms.replace_one({"_id": room.id, **LIVE}, doc, upsert=True)
+        except DuplicateKeyError:  # the room is tombstoned: a late write must not bring it back
+            return
         if not events:
             return
         docs = [{"_id": f"{room.id}:{e['seq']}", "roomId": room.id, **e} for e in events]
@@ -174,22 +189,30 @@ class RoomRepository:
     async def for_participant(
         self, user_id: str, query: Document, sort: list[tuple[str, int]], limit: int
     ) -> list[Document]:
-        full = {"$and": [{"participantIds": user_id}, query]}
+        full = {"$and": [{"participantIds": user_id}, LIVE, query]}
         return [d async for d in self._rooms.find(full).sort(sort).limit(limit + 1)]
 
     async def public(self, query: Document, limit: int) -> list[Document]:
-        full = {"$and": [{"isPrivate": False, "status": {"$ne": "finished"}, "openSeats": {"$gt": 0}}, query]}
+        full = {
+            "$and": [
+                {"isPrivate": False, "status": {"$ne": "finished"}, "openSeats": {"$gt": 0}},
+                LIVE,
+                query,
+            ]
+        }
         cursor = (
             self._rooms.find(full).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1)
         )
         return [d async for d in cursor]
 
     async def delete(self, room_id: str) -> None:
-        await self._rooms.delete_one({"_id": room_id})
+        """The event log, then the state document (last: it carries the tombstone)."""
         await self._events.delete_many({"roomId": room_id})
+        await self._rooms.delete_one({"_id": room_id})
 
     async def unfinished_ids(self) -> list[str]:
-        return [d["_id"] async for d in self._rooms.find({"status": {"$ne": "finished"}}, {"_id": 1})]
+        query = {"status": {"$ne": "finished"}, **LIVE}
+        return [d["_id"] async for d in self._rooms.find(query, {"_id": 1})]
 
 
 def events_as_docs(entries: list[Any], at: datetime) -> list[Document]:

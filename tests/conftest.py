@@ -27,7 +27,10 @@ from fastapi import FastAPI  # noqa: E402
 from gateway.app import create_app  # noqa: E402
 from gateway.services import Services  # noqa: E402
 from gateway.settings import Config, Settings, load_config  # noqa: E402
+from tests import processes  # noqa: E402
 from tests.support import AdjustableClock, free_port  # noqa: E402
+
+pytest_plugins = ["tests.deadlines"]
 
 
 def _alive(pid: int) -> bool:
@@ -50,8 +53,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """The database and Ray are stopped by now (session fixtures are torn down first): drop this run's
-    files."""
+    """The database and Ray are stopped by now (session fixtures are torn down first); whatever child a
+    broken teardown left is stopped; then this run's files go."""
+    processes.stop_all()
     shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
@@ -63,15 +67,14 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def mongo_uri() -> Iterator[str]:
     port = free_port()
-    proc = subprocess.Popen(
+    proc = processes.spawn(
         db_command(RUN_DIR, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         wait_for_port("127.0.0.1", port, 60, proc)
         yield f"mongodb://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        processes.stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +95,7 @@ def make_config(mongo_uri: str, **overrides: object) -> Config:
         "room_pool_idle": 2,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 8192,
+        "fault_injection": True,
         **overrides,
     }
     return load_config(Settings(**values))  # type: ignore[arg-type]

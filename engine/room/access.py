@@ -71,3 +71,15 @@ def authorize_code_action(room: Room, user_id: str, capability: Capability) -> P
         raise Conflict(ErrorCode.ROOM_EDITOR_LOCKED, "The editor is locked")
     require_capability(room, actor, capability)
     return actor
+
+
+def admission(room: Room, user_id: str) -> str | None:
+    """Why this user may not hold a room socket (the close reason), or None."""
+    found = room.participant(user_id)
+    if found is None:
+        return "not-participant"
+    if found.removed_at is not None:
+        return "participant-removed"
+    if room.status is RoomStatus.FINISHED:
+        return "room-finished"
+    return None

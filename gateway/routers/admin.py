@@ -39,6 +39,7 @@ from gateway.schemas.admin import (
 )
 from gateway.schemas.common import ERROR_RESPONSES, Pagination
 from gateway.services import Services
+from gateway.ws import codes
 from storage.admin import AuditFilter, RoomFilter, UserFilter
 
 router = APIRouter(prefix="/admin", tags=["admin"], responses=ERROR_RESPONSES)
@@ -163,17 +164,24 @@ async def _apply_role(services: Services, admin: User, target: User, role: UserR
 
 @router.patch("/users/{user_id}", summary="Update user (ban, role change)")
 async def update_user(
-    user_id: uuid.UUID, body: AdminUpdateUserRequest, admin: AdminDep, services: ServicesDep, ip: ClientIp
+    user_id: uuid.UUID,
+    body: AdminUpdateUserRequest,
+    admin: AdminDep,
+    services: ServicesDep,
+    rooms: RoomsDep,
+    ip: ClientIp,
 ) -> AdminUserDetail:
     """Changes that change nothing (banning a banned user with the same reason, unbanning an unbanned
     one, setting the current role) write nothing and are not audited. Banning revokes every refresh
-    token of the user; their access tokens stop working on the next request."""
+    token of the user and closes their room sockets at once (4001); their access and collab tokens stop
+    working on the next request or connect."""
     target = await _any_user(services, user_id)
     if target.deleted_at is not None:
         raise NotFound(ErrorCode.USER_NOT_FOUND, "User not found")
     _refuse_self(admin, target, body)
     if body.banned is True:
         target = await _apply_ban(services, admin, target, body.reason, ip)
+        await rooms.close_user_sockets(target.id, "Account banned", codes.UNAUTHORIZED)
     elif body.banned is False:
         target = await _apply_unban(services, admin, target, ip)
     if body.role is not None:

@@ -50,7 +50,7 @@ async def request_analysis(
     language: str | None = body.language
     code = body.code
     if code is None:
-        document_language, code = await rooms.client.call(room.id, "code")
+        document_language, code = await rooms.client.code(room.id)
         language = language or document_language
     language = language or room.language
     if not code or not code.strip() or language is None:

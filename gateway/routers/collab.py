@@ -55,23 +55,22 @@ async def _live(rooms: RoomService, room_id: str) -> None:
 async def create_document(body: CreateDocumentRequest, rooms: RoomsDep) -> CreateDocumentResponse:
     await _live(rooms, body.roomId)
     snapshot = bytes(body.snapshot) if body.snapshot else None
-    created: bool = await rooms.client.call(
-        body.roomId, "create_document", body.initialContentByLanguage or {}, snapshot
-    )
+    starter = {str(language): code for language, code in (body.initialContentByLanguage or {}).items()}
+    created = await rooms.client.create_document(body.roomId, starter, snapshot)
     return CreateDocumentResponse(roomId=body.roomId, createdAt=int(time.time() * 1000), created=created)
 
 
 @plane.delete("/documents/{room_id}", summary="Destroy a Yjs document")
 async def destroy_document(room_id: str, rooms: RoomsDep) -> DestroyDocumentResponse:
     await _live(rooms, room_id)
-    state: bytes = await rooms.client.call(room_id, "final_document")
+    state = await rooms.client.final_document(room_id)
     return DestroyDocumentResponse(roomId=room_id, finalSnapshot=list(state))
 
 
 @plane.post("/documents/{room_id}/kick", summary="Kick a user from the document")
 async def kick(room_id: str, body: KickUserRequest, rooms: RoomsDep) -> KickUserResponse:
     await _live(rooms, room_id)
-    kicked: bool = await rooms.client.call(room_id, "kick_socket", body.userId, body.reason or "Removed")
+    kicked = await rooms.client.kick_socket(room_id, body.userId, body.reason or "Removed")
     return KickUserResponse(kicked=kicked)
 
 
@@ -86,7 +85,7 @@ async def collab_health(services: ServicesDep) -> CollabHealth:
 @callbacks.post("/snapshot", summary="[Callback] Snapshot ready")
 async def snapshot_ready(body: SnapshotReadyPayload, rooms: RoomsDep) -> CallbackAckResponse:
     await _live(rooms, body.roomId)
-    stored = await rooms.client.call(body.roomId, "record_snapshot", body.trigger, body.code, body.language)
+    stored = await rooms.client.record_snapshot(body.roomId, body.trigger, body.code, body.language)
     return CallbackAckResponse(success=stored is not None)
 
 

@@ -114,7 +114,7 @@ async def submit(
     await _admit(services, room, user, Capability.CODE_SUBMIT)
     job = _job("submission", room, user, body.language, body.code, services) | {"problemId": problem.id}
     await ExecutionRepository(services.mongo).create("submission", job)
-    await rooms.client.call(room.id, "code_snapshot", "submission")
+    await rooms.client.code_snapshot(room.id, "submission")
     _enqueue(request, job)
     analysis = await _analyse(request, services, job, AnalysisSource.SUBMISSION)
     return SubmitAccepted(submissionId=job["_id"], staticAnalysisJobId=analysis)

@@ -60,7 +60,7 @@ async def select_problem(
     if problem is None or not problem.is_published:
         raise NotFound(ErrorCode.PROBLEM_NOT_FOUND, "Problem not found")
     outcome = await rooms.execute(str(room_id), SelectProblem(user.id, problem.id))
-    await rooms.client.call(outcome.room.id, "seed_document", dict(problem.starter_code))
+    await rooms.client.seed_document(outcome.room.id, dict(problem.starter_code))
     return await room_detail(services, outcome.room, user.id, await rooms.presence(outcome.room.id))
 
 

@@ -15,6 +15,7 @@ from gateway import accounts
 from gateway.blobs import signed_url
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.quotas import user_quotas
+from gateway.room_deps import RoomsDep
 from gateway.room_service import RoomService
 from gateway.room_views import collab_token, collab_url, room_summary
 from gateway.schemas.common import ERROR_RESPONSES
@@ -33,6 +34,7 @@ from gateway.schemas.users import (
     WeaknessesResponse,
 )
 from gateway.views import public_profile, user_profile
+from gateway.ws import codes
 
 router = APIRouter(prefix="/users", tags=["users"], responses=ERROR_RESPONSES)
 AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp"]
@@ -56,10 +58,11 @@ async def update_me(body: UpdateProfileRequest, user: UserDep, services: Service
 
 
 @router.delete("/me", status_code=204, summary="Soft-delete account")
-async def delete_me(user: UserDep, services: ServicesDep, ip: ClientIp) -> Response:
+async def delete_me(user: UserDep, services: ServicesDep, rooms: RoomsDep, ip: ClientIp) -> Response:
     now = services.now()
     await services.refresh_tokens.revoke_all(user.id, now)
     await services.users.soft_delete(user.id, now)
+    await rooms.close_user_sockets(user.id, "Account deleted", codes.UNAUTHORIZED)
     await accounts.audit(services, "user.delete", user.id, user.id, ip)
     return Response(status_code=204)
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 import uuid
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from engine.errors import DomainError, InvalidInput
-from engine.room import Join
+from actors.room import Outcome
+from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
+from engine.identity import ensure_active
 from engine.room.state import Room
-from engine.room.status import RoomStatus
+from gateway.errors import close_code_for
 from gateway.room_service import RoomService
 from gateway.services import Services
 from gateway.ws import codes
@@ -28,6 +30,7 @@ from gateway.ws.feed import FeedHub
 from gateway.ws.subscriber import Subscriber
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 MAX_TEXT_FRAME = 64 * 1024
 INBOX_FRAMES = 256
 BATCH_FRAMES = 64
@@ -44,19 +47,9 @@ def room_state(room: Room) -> dict[str, Any]:
     }
 
 
-def _admission(room: Room, user_id: str) -> str | None:
-    """Why this user may not hold a socket in this room, or None."""
-    member = room.participant(user_id)
-    if member is None:
-        return "not-participant"
-    if member.removed_at is not None:
-        return "participant-removed"
-    if room.status is RoomStatus.FINISHED:
-        return "room-finished"
-    return None
-
-
 async def _authenticate(ws: WebSocket, services: Services, room_id: str) -> tuple[str, str] | None:
+    """The collab token's user and role; a bad token, another room's token, or a banned or deleted
+    account (its tokens minted before the ban included) closes the socket with 4001."""
     token = (
         ws.query_params.get("token") or ws.headers.get("authorization", "").removeprefix("Bearer ").strip()
     )
@@ -68,55 +61,71 @@ async def _authenticate(ws: WebSocket, services: Services, room_id: str) -> tupl
     if claims.extra.get("roomId") != room_id:
         await ws.close(codes.UNAUTHORIZED, "Room ID mismatch")
         return None
+    try:
+        ensure_active(await services.users.get(claims.sub))
+    except DomainError:
+        await ws.close(codes.UNAUTHORIZED, "Account disabled")
+        return None
     return claims.sub, str(claims.extra.get("role", "observer"))
+
+
+async def _admit(
+    ws: WebSocket, rooms: RoomService, room_id: str, user_id: str, socket_id: str
+) -> Outcome | None:
+    """Count the socket in the room (rejoining an inactive participant); close it when refused."""
+    try:
+        return await rooms.attach(room_id, user_id, socket_id)
+    except Forbidden as exc:
+        await ws.close(codes.FORBIDDEN, exc.message)
+    except NotFound:
+        await ws.close(codes.ROOM_NOT_FOUND, "Room not found")
+    except DomainError as exc:
+        await ws.close(close_code_for(exc), exc.message)
+    return None
 
 
 @router.websocket("/ws/rooms/{room_id}")
 async def room_socket(ws: WebSocket, room_id: str) -> None:
     services: Services = ws.app.state.services
     rooms: RoomService = ws.app.state.rooms
-    hub: FeedHub = ws.app.state.hub
     await ws.accept()
     identity = await _authenticate(ws, services, room_id)
     if identity is None:
         return
     user_id, role = identity
-    try:
-        outcome = await rooms.client.call(room_id, "state")
-    except Exception:  # noqa: BLE001 - any failure to find the room is 4004
-        await ws.close(codes.ROOM_NOT_FOUND, "Room not found")
-        return
-    reason = _admission(outcome.room, user_id)
-    if reason is not None:
-        await ws.close(codes.FORBIDDEN, reason)
+    socket_id = str(uuid.uuid4())
+    outcome = await _admit(ws, rooms, room_id, user_id, socket_id)
+    if outcome is None:
         return
     subscriber = Subscriber(socket=ws, user_id=user_id, role=role)
     subscriber.start()
-    # Count the new socket before registering it: registering closes an older socket of the same user,
-    # whose disconnect must not make the user inactive.
-    socket_id = str(uuid.uuid4())
-    await rooms.client.call(room_id, "connected", user_id, socket_id)
-    await _rejoin_if_inactive(rooms, room_id, outcome.room, user_id)
-    hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
-    for frame in await rooms.client.call(room_id, "hello"):
-        subscriber.send(frame)
     try:
+        await _serve(ws, subscriber, room_id, rooms, outcome)
+    finally:
+        await subscriber.finish()
+        with contextlib.suppress(DomainError):  # the room may be gone; presence then no longer matters
+            await rooms.client.disconnected(room_id, user_id, socket_id, services.now())
+
+
+async def _serve(
+    ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: RoomService, outcome: Outcome
+) -> None:
+    """Register with the room feed and relay until the socket ends. Whatever fails on the way closes the
+    socket with a code (4004 when the room is gone, else 4011: reconnect and resync), so a socket is
+    never left open and silent."""
+    hub: FeedHub = ws.app.state.hub
+    hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
+    try:
+        for frame in await rooms.client.hello(room_id):
+            subscriber.send(frame)
         await _receive(ws, subscriber, room_id, rooms)
+    except* NotFound:
+        subscriber.close(codes.ROOM_NOT_FOUND, "Room not found")
+    except* Exception:
+        log.exception("room socket failed", extra={"room_id": room_id})
+        subscriber.close(codes.RESYNC, "Reconnect to resync")
     finally:
         hub.leave(room_id, subscriber)
-        with contextlib.suppress(Exception):  # the room may be gone; presence then no longer matters
-            await rooms.client.call(room_id, "disconnected", user_id, socket_id, services.now())
-
-
-async def _rejoin_if_inactive(rooms: RoomService, room_id: str, room: Room, user_id: str) -> None:
-    """Connecting with a valid collab token is joining: a participant made inactive by an earlier
-    disconnect becomes active again (stock Yjs clients cannot call the REST join after reconnecting).
-    When the seat is no longer available the socket stays, read-only."""
-    member = room.participant(user_id)
-    if member is None or member.is_active:
-        return
-    with contextlib.suppress(DomainError):
-        await rooms.execute(room_id, Join(user_id))
 
 
 async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: RoomService) -> None:
@@ -168,15 +177,15 @@ async def _work(
 
 
 async def _on_binary(subscriber: Subscriber, room_id: str, rooms: RoomService, frames: list[bytes]) -> None:
-    """y-protocols frames: the actor applies them (or drops forbidden writes) and answers the sender."""
+    """y-protocols frames: the actor applies them (or drops forbidden writes) and answers the sender.
+    A malformed frame closes the sender with 1007 after every frame before it has taken effect; any
+    other failure propagates and closes the socket with a code."""
     if subscriber.closed:
         return
     try:
-        replies: list[bytes] = await rooms.client.call(room_id, "receive", subscriber.user_id, frames)
+        replies = await rooms.client.receive(room_id, subscriber.user_id, frames)
     except InvalidInput:
         subscriber.close(codes.MALFORMED, "Malformed frame")
-        return
-    except DomainError:
         return
     for reply in replies:
         subscriber.send(reply)
@@ -202,13 +211,19 @@ async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, tex
             subscriber.json_mode = True
             now_ms = int(time.time() * 1000)
             subscriber.send_event("room-state", room_state(await rooms.state(room_id)), now_ms)
-            history = await rooms.client.call(room_id, "chat", subscriber.user_id, "history", {})
-            subscriber.send_event("chat-history", history, now_ms)
+            subscriber.send_event("chat-history", await rooms.client.chat_history(room_id), now_ms)
     elif kind in CHAT_FRAMES:
         data = frame.get("data")
-        request_id = str(uuid.uuid4())  # the same on the client's retries: a message is posted once
-        await rooms.client.call(
-            room_id, "chat", subscriber.user_id, kind, data if isinstance(data, dict) else {}, request_id
-        )
+        await _on_chat(subscriber.user_id, room_id, rooms, kind, data if isinstance(data, dict) else {})
     elif kind == "ping":
         subscriber.send_event("pong", {}, int(time.time() * 1000))
+
+
+async def _on_chat(user_id: str, room_id: str, rooms: RoomService, kind: str, data: dict[str, Any]) -> None:
+    if kind == "chat-send":
+        message_id = str(uuid.uuid4())  # the same on the door's retries: a message is posted once
+        await rooms.client.chat_send(room_id, user_id, data, message_id)
+    elif kind == "chat-mark-read":
+        await rooms.client.chat_mark_read(room_id, user_id, data.get("upTo"))
+    else:
+        await rooms.client.chat_react(room_id, user_id, data.get("messageId"), data.get("emoji"))

@@ -78,9 +78,7 @@ class RoomFeed:
         recovering = False
         while self.subscribers:
             try:
-                batch: Batch = await self.rooms.client.call(
-                    self.room_id, "wait_events", self.seq, POLL_S, timeout_s=POLL_S + 15
-                )
+                batch = await self.rooms.client.wait_events(self.room_id, self.seq, POLL_S)
             except RoomActorGone:
                 log.warning("room actor gone", extra={"room_id": self.room_id})
                 if await self._ended():
@@ -111,7 +109,9 @@ class RoomFeed:
                 self._relay(entry.data["frame"], str(entry.data.get("origin")))
                 continue
             if entry.type == "socket-kick":
-                self._side_effects("participant-removed", entry.data)
+                self._kick(
+                    str(entry.data.get("userId")), entry.data.get("code"), str(entry.data.get("reason"))
+                )
                 continue
             self.broadcast(entry.type, entry.data, entry.seq)
             self._side_effects(entry.type, entry.data)
@@ -129,21 +129,24 @@ class RoomFeed:
             )
             self.broadcast("room-state", dict(self.state))
         if kind == "participant-removed":
-            sub = self.subscribers.pop(str(data.get("userId")), None)
-            if sub is not None:
-                sub.close(codes.KICKED, "Removed by host")
+            self._kick(str(data.get("userId")), codes.KICKED, "Removed by host")
         elif kind == "room-closed":
             code = codes.ROOM_CLOSED if data.get("reason") == "destroyed" else codes.NORMAL
             for sub in list(self.subscribers.values()):
                 sub.close(code, f"Room closed: {data.get('reason', '')}")
             self.subscribers.clear()
 
+    def _kick(self, user_id: str, code: object, reason: str) -> None:
+        sub = self.subscribers.pop(user_id, None)
+        if sub is not None:
+            sub.close(code if isinstance(code, int) else codes.KICKED, reason)
+
     async def _resync(self, last_seq: int) -> None:
         """After a restart or a gap: JSON clients get `resync` plus the whole document as one update;
         binary-only clients are closed with RESYNC so that they reconnect and sync both ways."""
         try:
             room = await self.rooms.state(self.room_id)
-            document: bytes = await self.rooms.client.call(self.room_id, "document_state")
+            document = await self.rooms.client.document_state(self.room_id)
         except DomainError:
             await asyncio.sleep(RETRY_S)
             return

@@ -17,6 +17,8 @@ from starlette.websockets import WebSocket, WebSocketState
 from gateway.ws import codes
 
 SEND_QUEUE_MAX = 256
+FINISH_S = 5.0
+"""How long an ending socket may take to send what was queued before it is closed regardless."""
 Frame = str | bytes
 
 
@@ -64,6 +66,19 @@ class Subscriber:
             self.queue.put_nowait(None)
         if self.queue.full():
             self._abort()
+
+    async def finish(self, timeout_s: float = FINISH_S) -> None:
+        """The socket's end: close it after what is queued (at most `timeout_s` for a slow client) and
+        wait for the tasks this subscriber owns."""
+        self.close(codes.NORMAL)
+        owned = [t for t in (self.writer, self.closer) if t is not None]
+        if not owned:
+            return
+        _, late = await asyncio.wait(owned, timeout=timeout_s)
+        for task in late:
+            task.cancel()
+        if late:
+            await self._close_now()
 
     def _abort(self) -> None:
         if self.writer is not None:

@@ -17,6 +17,7 @@ from pycrdt import Doc, Text
 
 from actors import deploy
 from actors.clients import call
+from tests import processes
 from tests.conftest import ROOT
 from tests.gateway.rooms_support import create_room, join, post
 from tests.support import Account, register
@@ -49,6 +50,7 @@ async def _typist(
         "240000",
         *extra,
         env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+        preexec_fn=processes.die_with_parent,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -62,7 +64,7 @@ async def _result(proc: asyncio.subprocess.Process, out: Path) -> dict[str, Any]
 
 
 async def _server_text(app: FastAPI, room_id: str) -> str:
-    state = await app.state.rooms.client.call(room_id, "document_state")
+    state = await app.state.rooms.client.document_state(room_id)
     doc: Doc = Doc()  # type: ignore[type-arg]
     doc.apply_update(state)
     return str(doc.get("code:python", type=Text))

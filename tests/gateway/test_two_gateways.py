@@ -14,6 +14,7 @@ import pytest
 
 from actors import deploy
 from gateway.services import Services
+from tests import processes
 from tests.conftest import ROOT
 from tests.gateway.rooms_support import create_room, join, post
 from tests.gateway.ws_support import next_event, open_socket
@@ -36,7 +37,7 @@ async def second_gateway(services: Services) -> AsyncIterator[str]:
         "SYNCODE_SEED_ON_START": "false",
         "SYNCODE_ROOM_POOL_IDLE": str(settings.room_pool_idle),
     }
-    proc = subprocess.Popen(  # noqa: ASYNC220 - starting a server process is instant
+    proc = processes.spawn(
         [sys.executable, "-m", "gateway.cli", "serve"],
         cwd=ROOT,
         env=env,
@@ -56,8 +57,7 @@ async def second_gateway(services: Services) -> AsyncIterator[str]:
         await wait_until(healthy, timeout_s=90, step_s=0.5)
         yield f"127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        await asyncio.to_thread(proc.wait, 30)
+        await asyncio.to_thread(processes.stop, proc)
 
 
 async def test_two_gateways_serve_one_room(
