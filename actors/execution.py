@@ -2,7 +2,12 @@
 
 A job is a plain dict (picklable): kind ("run" | "submission"), jobId, roomId, userId, language, code,
 and for runs stdin/limits, for submissions problemId. The task owns the job's state transitions
-(queued -> running -> completed | failed) and always leaves the job in a final state.
+(queued -> running -> completed | failed) and always leaves the job in a final state, with every field a
+reader expects (`broken_job_result` when the job itself broke).
+
+The room hears `execution-result` with the job's id, kind, owner, verdict and pass counts only: never a
+case's output, exit code, timings or memory (everyone in the room receives it; hidden cases are the
+reason, see `engine.execution.disclosure`).
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from typing import Any
 
 from actors.room import RoomRuntime
 from actors.sandbox import run_job
+from engine.execution.disclosure import tally
 from engine.execution.languages import Language
 from engine.execution.limits import Limits, judging_limits
-from engine.execution.results import JobResult, reference_fields
+from engine.execution.results import JobResult, broken_job_result, reference_fields
 from storage.client import connect
 from storage.executions import ExecutionRepository
 from storage.problems import ProblemRepository
@@ -44,7 +50,7 @@ async def _execute(job: dict[str, Any], runtime: RoomRuntime) -> dict[str, Any]:
         await repo.complete(kind, job_id, "completed", summary, datetime.now(UTC))
     except Exception as exc:
         log.exception("execution job failed", extra={"job_id": job_id})
-        summary = {"verdict": "system_error", "error": type(exc).__name__, "stdout": ""}
+        summary = broken_job_result(kind, type(exc).__name__)
         await repo.complete(kind, job_id, "failed", summary, datetime.now(UTC))
     finally:
         await mongo.close()
@@ -57,7 +63,9 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
         time_ms=int(job.get("timeMs") or RUN_TIME_MS), memory_mb=int(job.get("memoryMb") or RUN_MEMORY_MB)
     )
     result = await run_job(Language(job["language"]), job["code"], [(job.get("stdin") or "", None)], limits)
-    fields = reference_fields(result.cases[0], limits, result.compile.message) if result.cases else {}
+    if not result.cases:
+        return broken_job_result("run", "no case ran")
+    fields = reference_fields(result.cases[0], limits, result.compile.message)
     return {**fields, "verdict": result.verdict.value, "compileOk": result.compile.ok}
 
 
@@ -88,8 +96,8 @@ def _submission_summary(result: JobResult, limits: Limits, hidden: list[bool]) -
         stored = {k: (v[:STORED_TEXT] if isinstance(v, str) else v) for k, v in fields.items()}
         cases.append({**stored, "index": case.index, "isHidden": is_hidden})
     return {
+        **tally(cases).payload(),
         "verdict": result.verdict.value,
-        "passed": result.passed_count,
         "total": len(cases),
         "compileOk": result.compile.ok,
         "compileMessage": result.compile.message,
@@ -98,7 +106,7 @@ def _submission_summary(result: JobResult, limits: Limits, hidden: list[bool]) -
 
 
 async def _announce(job: dict[str, Any], summary: dict[str, Any]) -> None:
-    """Push a short result to the room so every socket sees `execution-result`."""
+    """Push a short result to the room so every socket sees `execution-result` (no per-case data)."""
     from actors import deploy
 
     event = {

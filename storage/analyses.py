@@ -1,6 +1,6 @@
 """Static-analysis jobs in MongoDB (`static_analyses`): one document per job, created `pending` before
-the job is queued; the analysis task moves it to `running` and then stores the report (`completed` or
-`failed`) with its summary counters as top-level fields for queries."""
+the job is queued; the analysis task moves it to `running` (still `pending` to API readers) and then
+stores the report (`completed` or `failed`) with its summary counters as top-level fields for queries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Runs and submissions: job state (queued, running, completed, failed) and results in MongoDB."""
+"""Runs and submissions: job state (queued, running, completed, failed) and results in MongoDB.
+
+A submission's `result` holds its judged cases (`result.cases`, with outputs up to 64 KiB each) and the
+counters computed from them when it finished; lists never load the cases."""
 
 from __future__ import annotations
 
@@ -42,9 +45,8 @@ class ExecutionRepository:
         if after is not None:
             moment = after.moment
             query["$or"] = [{"createdAt": {"$lt": moment}}, {"createdAt": moment, "_id": {"$lt": after.id}}]
-        cursor = (
-            self._coll(kind).find(query, {"code": 0}).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
-        )
+        hidden: Document = {"code": 0, "result.cases": 0} if kind == "submission" else {"code": 0}
+        cursor = self._coll(kind).find(query, hidden).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
         return [d async for d in cursor.limit(limit + 1)]
 
     async def delete_room(self, room_id: str) -> None:

@@ -6,7 +6,8 @@ Invariant: a `JobResult` has one `CaseResult` per submitted case, in order, even
 The reference's fields (`RunCodeResult` and the per-case submission details) are derived, never stored:
 `status` is `completed` only for a clean exit; `passed` is only known for a completed run with an
 expected output (else None, like the reference's NULL); `exitCode` is -1 for runs killed by the wall
-clock or failed sandboxes.
+clock or failed sandboxes. A job that broke before it could run (`failure_fields`) still has every field,
+`stdout` included (a finished run always carries it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.execution.compare import trimmed
+from engine.execution.disclosure import tally
 from engine.execution.languages import Language
 from engine.execution.limits import Limits
 from engine.execution.measurement import Execution
@@ -111,4 +113,40 @@ def reference_fields(case: CaseResult, limits: Limits, compile_message: str = ""
         "passed": case.passed,
         "expectedOutput": case.expected,
         "actualOutput": trimmed(run.stdout) if run and case.completed else None,
+    }
+
+
+def failure_fields(error: str) -> dict[str, Any]:
+    """The reference fields of a job that broke before or while running: nothing ran, nothing printed."""
+    return {
+        "verdict": Verdict.SYSTEM_ERROR.value,
+        "status": "failed",
+        "stdout": "",
+        "stderr": "",
+        "exitCode": -1,
+        "durationMs": 0,
+        "cpuTimeMs": 0,
+        "memoryUsageMb": 0.0,
+        "timedOut": False,
+        "outputTruncated": False,
+        "error": error,
+        "passed": None,
+        "expectedOutput": None,
+        "actualOutput": None,
+    }
+
+
+def broken_job_result(kind: str, error: str) -> dict[str, Any]:
+    """What a job that broke stores as its result: a run's complete fields, a submission with no judged
+    case (kind "run" | "submission")."""
+    if kind != "submission":
+        return {**failure_fields(error), "compileOk": False}
+    return {
+        **tally([]).payload(),
+        "verdict": Verdict.SYSTEM_ERROR.value,
+        "error": error,
+        "total": 0,
+        "compileOk": False,
+        "compileMessage": "",
+        "cases": [],
     }

@@ -3,7 +3,8 @@ on the room socket as `static-analysis-result`) and read a job, through its room
 
 Who may: requesting needs an active participant with `code:run` (the editor lock does not matter:
 analysis changes nothing); reading needs the job's owner, an admin, or anyone who may view its room.
-Every run and submit also starts an analysis (`staticAnalysisJobId` in their 202).
+Every run and submit also starts an analysis (`staticAnalysisJobId` in their 202). A job reads
+`pending` (no report fields) until it is `completed` or `failed` (shapes: `gateway.schemas.execution`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from gateway.deps import ServicesDep, UserDep
 from gateway.quotas import per_minute
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.schemas.common import ERROR_RESPONSES
-from gateway.schemas.execution import StaticAnalysisAccepted, StaticAnalysisRequest, StaticAnalysisResult
+from gateway.schemas.execution import StaticAnalysisAccepted, StaticAnalysisRequest, StaticAnalysisView
 from gateway.services import Services
+from gateway.views_execution import analysis_view
 from storage.analyses import AnalysisRepository
 
 router = APIRouter(tags=["static-analysis"], responses=ERROR_RESPONSES)
@@ -70,25 +72,6 @@ async def request_analysis(
     return StaticAnalysisAccepted(jobId=job_id)
 
 
-def _result(doc: dict[str, Any]) -> StaticAnalysisResult:
-    report = doc.get("report") or {}
-    return StaticAnalysisResult.model_validate(
-        {
-            "jobId": doc["_id"],
-            "roomId": doc["roomId"],
-            "userId": doc["userId"],
-            "source": doc["source"],
-            "runId": doc.get("runId"),
-            "submissionId": doc.get("submissionId"),
-            "language": doc["language"],
-            "status": doc["status"],
-            "createdAt": doc["createdAt"],
-            "completedAt": doc.get("completedAt"),
-            **{k: v for k, v in report.items() if k != "status"},
-        }
-    )
-
-
 async def _visible(
     services: Services, rooms: RoomsDep, job_id: str, user: User, room_id: str | None = None
 ) -> dict[str, Any]:
@@ -104,15 +87,23 @@ async def _visible(
     return doc
 
 
-@router.get("/rooms/{room_id}/static-analysis/{job_id}", summary="Get analysis result")
+@router.get(
+    "/rooms/{room_id}/static-analysis/{job_id}",
+    response_model=StaticAnalysisView,
+    summary="Get analysis result",
+)
 async def room_analysis(
     room_id: uuid.UUID, job_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> StaticAnalysisResult:
-    return _result(await _visible(services, rooms, str(job_id), user, str(room_id)))
+) -> StaticAnalysisView:
+    return analysis_view(await _visible(services, rooms, str(job_id), user, str(room_id)))
 
 
-@router.get("/execution/static-analysis/{job_id}", summary="Get static analysis result")
+@router.get(
+    "/execution/static-analysis/{job_id}",
+    response_model=StaticAnalysisView,
+    summary="Get static analysis result",
+)
 async def analysis(
     job_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> StaticAnalysisResult:
-    return _result(await _visible(services, rooms, str(job_id), user))
+) -> StaticAnalysisView:
+    return analysis_view(await _visible(services, rooms, str(job_id), user))

@@ -1,7 +1,9 @@
 """Execution routes: run and submit in a room (202 + job id; the result is polled and also pushed on
 the room socket as `execution-result`), job and submission results, and the room's run/submission lists.
 
-Hidden test cases never reveal their input, expected or actual output to non-admins.
+Shapes are the reference's (`RunCodeResult`, `ExecutionDetails`; `gateway.schemas.execution`). Reading
+a job needs its owner, an admin, or a viewer of its room; anyone else gets the same 404. A hidden test
+case shows non-admins nothing but pass/fail and its verdict class (`engine.execution.disclosure`).
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 
 from actors import deploy
 from engine.analysis.model import AnalysisSource
-from engine.errors import ErrorCode, NotFound, Unprocessable
+from engine.errors import ErrorCode, NotFound, Unavailable, Unprocessable
+from engine.execution.results import broken_job_result
 from engine.identity import User
 from engine.pagination import decode_cursor, time_cursor
 from engine.room.access import authorize_code_action
@@ -26,12 +28,23 @@ from gateway.deps import ServicesDep, UserDep
 from gateway.quotas import QuotaKind, consume, per_minute
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.schemas.common import ERROR_RESPONSES
-from gateway.schemas.execution import RunAccepted, RunRequest, SubmitAccepted, SubmitRequest
+from gateway.schemas.execution import (
+    ExecutionDetails,
+    ExecutionStatus,
+    RunAccepted,
+    RunEntryPage,
+    RunPoll,
+    RunRequest,
+    SubmissionSummaryPage,
+    SubmitAccepted,
+    SubmitRequest,
+)
 from gateway.services import Services
+from gateway.views_execution import run_entry, run_poll, run_status, submission_details, submission_summary
+from storage.client import Document
 from storage.executions import ExecutionRepository
 
 router = APIRouter(tags=["execution"], responses=ERROR_RESPONSES)
-HIDDEN_FIELDS = ("stdout", "stderr", "expectedOutput", "actualOutput")
 
 
 async def _admit(services: Services, room: Room, user: User, capability: Capability) -> None:
@@ -56,9 +69,16 @@ def _job(kind: str, room: Room, user: User, language: str, code: str, services: 
     }
 
 
-def _enqueue(request: Request, job: dict[str, Any]) -> None:
-    runtime = request.app.state.rooms.client.runtime
-    deploy.submit_execution({**job, "jobId": job["_id"]}, runtime)
+async def _enqueue(request: Request, services: Services, job: dict[str, Any]) -> None:
+    """Queue the stored job; a job Ray refused is stored failed (never left queued) and answered 503."""
+    try:
+        deploy.submit_execution({**job, "jobId": job["_id"]}, request.app.state.rooms.client.runtime)
+    except Exception as exc:
+        result = broken_job_result(job["kind"], "the job could not be queued")
+        await ExecutionRepository(services.mongo).complete(
+            job["kind"], job["_id"], "failed", result, services.now()
+        )
+        raise Unavailable(ErrorCode.EXECUTION_SERVICE_UNAVAILABLE, "Execution is unavailable") from exc
 
 
 async def _analyse(
@@ -90,7 +110,7 @@ async def run(
     job = _job("run", room, user, body.language, body.code, services)
     job |= {"stdin": body.stdin or "", "timeMs": body.timeoutMs, "memoryMb": body.memoryMb}
     await ExecutionRepository(services.mongo).create("run", job)
-    _enqueue(request, job)
+    await _enqueue(request, services, job)
     analysis = await _analyse(request, services, job, AnalysisSource.RUN)
     return RunAccepted(jobId=job["_id"], staticAnalysisJobId=analysis)
 
@@ -112,17 +132,16 @@ async def submit(
     if problem.test_case_count == 0:
         raise Unprocessable(ErrorCode.PROBLEM_NO_TEST_CASES, "The problem has no test cases")
     await _admit(services, room, user, Capability.CODE_SUBMIT)
-    job = _job("submission", room, user, body.language, body.code, services) | {"problemId": problem.id}
+    job = _job("submission", room, user, body.language, body.code, services)
+    job |= {"problemId": problem.id, "totalTestCases": problem.test_case_count}
     await ExecutionRepository(services.mongo).create("submission", job)
     await rooms.client.code_snapshot(room.id, "submission")
-    _enqueue(request, job)
+    await _enqueue(request, services, job)
     analysis = await _analyse(request, services, job, AnalysisSource.SUBMISSION)
     return SubmitAccepted(submissionId=job["_id"], staticAnalysisJobId=analysis)
 
 
-async def _visible_job(
-    services: Services, rooms: RoomsDep, kind: str, job_id: str, user: User
-) -> dict[str, Any]:
+async def _visible_job(services: Services, rooms: RoomsDep, kind: str, job_id: str, user: User) -> Document:
     doc = await ExecutionRepository(services.mongo).get(kind, job_id)
     code = ErrorCode.EXECUTION_JOB_NOT_FOUND if kind == "run" else ErrorCode.SUBMISSION_NOT_FOUND
     if doc is None:
@@ -135,53 +154,38 @@ async def _visible_job(
     return doc
 
 
-def _public(doc: dict[str, Any], admin: bool) -> dict[str, Any]:
-    result = dict(doc.get("result") or {})
-    if "cases" in result and not admin:
-        result["cases"] = [
-            {k: v for k, v in case.items() if k not in HIDDEN_FIELDS} if case.get("isHidden") else case
-            for case in result["cases"]
-        ]
-    return {
-        "id": doc["_id"],
-        "kind": doc["kind"],
-        "roomId": doc["roomId"],
-        "userId": doc["userId"],
-        "language": doc["language"],
-        "status": doc["status"],
-        "problemId": doc.get("problemId"),
-        "createdAt": doc["createdAt"].isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "result": result or None,
-    }
-
-
-@router.get("/execution/{job_id}", summary="Get execution result (single run)")
+@router.get("/execution/{job_id}", response_model=RunPoll, summary="Get execution result (single run)")
 async def execution_result(
     job_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> JSONResponse:
+) -> RunPoll:
+    """`{status}` while queued or running; the flat `RunCodeResult` (with `stdout`) once finished."""
     doc = await _visible_job(services, rooms, "run", str(job_id), user)
-    return JSONResponse(_public(doc, user.is_admin))
+    return run_poll(doc, services.now())
 
 
-@router.get("/execution/{job_id}/status", summary="Get execution status")
+@router.get("/execution/{job_id}/status", response_model=ExecutionStatus, summary="Get execution status")
 async def execution_status(
     job_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, str]:
+) -> ExecutionStatus:
     doc = await _visible_job(services, rooms, "run", str(job_id), user)
-    return {"jobId": doc["_id"], "status": doc["status"]}
+    return run_status(doc, services.now())
 
 
-@router.get("/submissions/{submission_id}", summary="Get submission status and aggregated results")
+@router.get(
+    "/submissions/{submission_id}",
+    response_model=ExecutionDetails,
+    summary="Get submission status and aggregated results",
+)
 async def submission_result(
     submission_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> JSONResponse:
+) -> ExecutionDetails:
     doc = await _visible_job(services, rooms, "submission", str(submission_id), user)
-    return JSONResponse(_public(doc, user.is_admin))
+    return submission_details(doc, user.is_admin)
 
 
 async def _page(
     kind: str, room_id: str, user: User, services: Services, rooms: RoomsDep, cursor: str | None, limit: int
-) -> dict[str, Any]:
+) -> tuple[list[Document], str | None, bool]:
     require_viewer(await rooms.state(room_id), user.id, user.is_admin)
     rows = await ExecutionRepository(services.mongo).page(
         kind, room_id, limit, decode_cursor(cursor) if cursor else None
@@ -189,17 +193,14 @@ async def _page(
     page, more = rows[:limit], len(rows) > limit
     last = page[-1] if page else None
     next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
-    return {
-        "data": [_public(d, user.is_admin) for d in page],
-        "pagination": {"nextCursor": next_cursor, "hasMore": more},
-    }
+    return page, next_cursor, more
 
 
 Cursor = Annotated[str | None, Query(max_length=500)]
 Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)]
 
 
-@router.get("/rooms/{room_id}/runs", summary="List past runs in this room")
+@router.get("/rooms/{room_id}/runs", response_model=RunEntryPage, summary="List past runs in this room")
 async def runs(
     room_id: uuid.UUID,
     user: UserDep,
@@ -207,11 +208,22 @@ async def runs(
     rooms: RoomsDep,
     cursor: Cursor = None,
     limit: Limit = PAGE_LIMIT_DEFAULT,
-) -> dict[str, Any]:
-    return await _page("run", str(room_id), user, services, rooms, cursor, limit)
+) -> RunEntryPage:
+    page, next_cursor, more = await _page("run", str(room_id), user, services, rooms, cursor, limit)
+    now = services.now()
+    return RunEntryPage.model_validate(
+        {
+            "data": [run_entry(d, now) for d in page],
+            "pagination": {"nextCursor": next_cursor, "hasMore": more},
+        }
+    )
 
 
-@router.get("/rooms/{room_id}/submissions", summary="List past submissions in this room")
+@router.get(
+    "/rooms/{room_id}/submissions",
+    response_model=SubmissionSummaryPage,
+    summary="List past submissions in this room",
+)
 async def submissions(
     room_id: uuid.UUID,
     user: UserDep,
@@ -219,5 +231,9 @@ async def submissions(
     rooms: RoomsDep,
     cursor: Cursor = None,
     limit: Limit = PAGE_LIMIT_DEFAULT,
-) -> dict[str, Any]:
-    return await _page("submission", str(room_id), user, services, rooms, cursor, limit)
+) -> SubmissionSummaryPage:
+    page, next_cursor, more = await _page("submission", str(room_id), user, services, rooms, cursor, limit)
+    data = [submission_summary(d, user.is_admin) for d in page]
+    return SubmissionSummaryPage.model_validate(
+        {"data": data, "pagination": {"nextCursor": next_cursor, "hasMore": more}}
+    )

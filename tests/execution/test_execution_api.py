@@ -3,39 +3,26 @@ hidden-case redaction, counters, lists, lock/capability checks, quota, and the r
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
-from engine.identity import UserRole
 from gateway.quotas import QuotaKind, consume
 from gateway.services import Services
-from tests.execution.api_support import settled
+from storage.executions import ExecutionRepository
+from tests.execution.api_support import coding_room, problem_with_hidden, settled
 from tests.execution.conftest import needs_sandbox
-from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
+from tests.gateway.rooms_support import create_room, join, post, to_coding
 from tests.gateway.ws_support import next_event, open_socket
-from tests.support import Account, register
+from tests.support import register
 
 pytestmark = [pytest.mark.anyio, needs_sandbox]
 ECHO = "print(input())\n"
 
 
-async def _coding_room(
-    client: httpx.AsyncClient, services: Services, **body: Any
-) -> tuple[Account, Account, dict[str, Any]]:
-    host, guest = await register(client), await register(client)
-    await services.users.set_role(host.id, UserRole.ADMIN, services.now())
-    room = await create_room(client, host, **body)
-    await join(client, guest, room)
-    await to_coding(client, host, guest, room)
-    return host, guest, room
-
-
 async def test_run_returns_output_and_is_listed(
     client: httpx.AsyncClient, services: Services, live_url: str
 ) -> None:
-    host, guest, room = await _coding_room(client, services)
+    host, guest, room = await coding_room(client, services)
     rid = room["roomId"]
     ws = await open_socket(
         live_url, rid, (await client.get(f"/api/rooms/{rid}", headers=host.headers)).json()["collabToken"]
@@ -46,28 +33,32 @@ async def test_run_returns_output_and_is_listed(
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["jobId"]
     result = await settled(client, guest, f"/api/execution/{job_id}")
-    assert result["status"] == "completed"
-    assert result["result"]["verdict"] == "accepted"
-    assert result["result"]["stdout"] == "hi\n"
+    assert (result["status"], result["verdict"], result["stdout"], result["exitCode"]) == (
+        "completed",
+        "accepted",
+        "hi\n",
+        0,
+    )
     status = (await client.get(f"/api/execution/{job_id}/status", headers=host.headers)).json()
-    assert status == {"jobId": job_id, "status": "completed"}
+    assert status == {"status": "completed"}
     event = await next_event(ws, "execution-result")
     assert event["data"]["jobId"] == job_id
     listed = (await client.get(f"/api/rooms/{rid}/runs", headers=host.headers)).json()["data"]
-    assert [r["id"] for r in listed] == [job_id]
+    assert [(r["jobId"], r["status"]) for r in listed] == [(job_id, "completed")]
+    assert listed[0]["result"] == result
     await ws.close()
     crash = await post(
         client, guest, f"/api/rooms/{rid}/run", {"language": "python", "code": "raise SystemExit(3)"}
     )
     failed = await settled(client, guest, f"/api/execution/{crash.json()['jobId']}")
-    assert failed["result"]["verdict"] == "runtime_error"
-    assert failed["result"]["stdout"] == ""
+    assert (failed["status"], failed["verdict"], failed["exitCode"]) == ("failed", "runtime_error", 3)
+    assert failed["stdout"] == ""
 
 
 async def test_run_refused_when_locked_for_observers_and_over_quota(
     client: httpx.AsyncClient, services: Services
 ) -> None:
-    host, guest, room = await _coding_room(client, services, config={"maxParticipants": 3})
+    host, guest, room = await coding_room(client, services, config={"maxParticipants": 3})
     rid = room["roomId"]
     watcher = await register(client)
     await join(client, watcher, room, requestedRole="observer")
@@ -90,19 +81,11 @@ async def test_run_refused_when_locked_for_observers_and_over_quota(
     assert no_problem.json()["code"] == "PROBLEM_NOT_FOUND"
 
 
-async def _problem(client: httpx.AsyncClient, admin: Account) -> str:
-    cases = [
-        {"input": "1", "expectedOutput": "1"},
-        {"input": "secret", "expectedOutput": "secret", "isHidden": True},
-    ]
-    return await create_problem(client, admin, timeLimit=2000, memoryLimit=256, testCases=cases)
-
-
 async def test_submit_judges_every_case_redacts_hidden_and_counts(
     client: httpx.AsyncClient, services: Services
 ) -> None:
-    host, guest, room = await _coding_room(client, services)
-    problem_id = await _problem(client, host)
+    host, guest, room = await coding_room(client, services)
+    problem_id = await problem_with_hidden(client, host)
     rid = room["roomId"]
     await client.post(
         f"/api/rooms/{rid}/control/transition", headers=host.headers, json={"targetStatus": "wrapup"}
@@ -114,20 +97,18 @@ async def test_submit_judges_every_case_redacts_hidden_and_counts(
     good = await post(client, guest, f"/api/rooms/{oid}/submit", {"language": "python", "code": ECHO})
     assert good.status_code == 202, good.text
     judged = await settled(client, guest, f"/api/submissions/{good.json()['submissionId']}")
-    result = judged["result"]
-    assert (result["verdict"], result["passed"], result["total"]) == ("accepted", 2, 2)
-    hidden = next(c for c in result["cases"] if c["isHidden"])
-    assert "actualOutput" not in hidden
-    assert "expectedOutput" not in hidden
+    assert (judged["verdict"], judged["passedTestCases"], judged["totalTestCases"]) == ("accepted", 2, 2)
+    hidden = next(c for c in judged["testCases"] if c["isHidden"])
+    assert (hidden["passed"], hidden["actualOutput"], hidden["expectedOutput"]) == (True, None, None)
     admin_view = (
         await client.get(f"/api/submissions/{good.json()['submissionId']}", headers=host.headers)
     ).json()
-    assert next(c for c in admin_view["result"]["cases"] if c["isHidden"])["expectedOutput"] == "secret"
+    assert next(c for c in admin_view["testCases"] if c["isHidden"])["expectedOutput"] == "secret"
     bad = await post(
         client, guest, f"/api/rooms/{oid}/submit", {"language": "python", "code": "print('nope')"}
     )
     wrong = await settled(client, guest, f"/api/submissions/{bad.json()['submissionId']}")
-    assert wrong["result"]["verdict"] == "wrong_answer"
+    assert (wrong["verdict"], wrong["passedTestCases"], wrong["failedTestCases"]) == ("wrong_answer", 0, 2)
     detail = (await client.get(f"/api/problems/{problem_id}", headers=guest.headers)).json()
     assert (detail["totalSubmissions"], detail["acceptanceRate"], detail["attemptStatus"]) == (
         2,
@@ -135,7 +116,9 @@ async def test_submit_judges_every_case_redacts_hidden_and_counts(
         "solved",
     )
     listed = (await client.get(f"/api/rooms/{oid}/submissions", headers=host.headers)).json()["data"]
-    assert len(listed) == 2
+    assert [(s["verdict"], s["passedTestCases"]) for s in listed] == [("wrong_answer", 0), ("accepted", 2)]
+    stored = await ExecutionRepository(services.mongo).page("submission", oid, 5, None)
+    assert all("cases" not in row["result"] for row in stored)  # a page never loads the cases
     snapshots = await services.mongo.db["code_snapshots"].count_documents(
         {"roomId": oid, "trigger": "submission"}
     )
