@@ -1,13 +1,19 @@
 """Problems and their test cases in MongoDB; list queries with filters, sorts and keyset cursors.
 
 Test cases live in `problem_tests` (one document per case, `_id = <problemId>:<index>`), so lists and
-detail reads never load large hidden inputs. Counters `totalSubmissions`/`acceptedSubmissions`/`popularity`
-are maintained by `record_submission` (the execution path calls it).
+detail reads never load large hidden inputs. A case text of COMPRESS_MIN_BYTES or more is stored as
+zlib-compressed UTF-8 (BSON binary, `codec: "zlib"` on the document); plain string fields (all older
+documents) are read as they are, so readers always get the full text. Counters
+`totalSubmissions`/`acceptedSubmissions`/`popularity` are maintained by `record_submission` (the
+execution path calls it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +25,10 @@ from engine.errors import Conflict, ErrorCode
 from engine.pagination import Cursor
 from engine.problems.model import Difficulty, Example, Problem, ProblemSort, TestCase, popularity
 from storage.client import Document, Mongo
+
+CODEC = "zlib"
+COMPRESS_MIN_BYTES = 4096
+ZLIB_LEVEL = 1  # fast; the large cases are random numbers, higher levels gain little (78 vs 71 MB)
 
 SORT_FIELDS = {
     ProblemSort.TITLE: "titleKey",
@@ -103,18 +113,54 @@ def from_document(d: Document) -> Problem:
     )
 
 
+def _pack(text: str) -> str | bytes:
+    data = text.encode()
+    return zlib.compress(data, ZLIB_LEVEL) if len(data) >= COMPRESS_MIN_BYTES else text
+
+
+def _unpack(value: str | bytes, codec: str | None) -> str:
+    if isinstance(value, str):
+        return value
+    if codec != CODEC:
+        raise ValueError(f"problem test stored with unknown codec {codec!r}")
+    return zlib.decompress(value).decode()
+
+
 def _case_document(problem_id: str, index: int, case: TestCase) -> Document:
+    texts = {"input": _pack(case.input), "expectedOutput": _pack(case.expected_output)}
+    packed = any(isinstance(v, bytes) for v in texts.values())
     return {
         "_id": f"{problem_id}:{index}",
         "problemId": problem_id,
         "index": index,
-        "input": case.input,
-        "expectedOutput": case.expected_output,
+        **texts,
+        **({"codec": CODEC} if packed else {}),
         "isHidden": case.is_hidden,
         "description": case.description,
         "timeoutMs": case.timeout_ms,
         "memoryMb": case.memory_mb,
     }
+
+
+def case_documents(problem_id: str, tests: Iterable[TestCase]) -> list[Document]:
+    """The stored form of a problem's cases (compresses large texts: CPU-bound, call off the loop)."""
+    return [_case_document(problem_id, i, c) for i, c in enumerate(tests)]
+
+
+def case_from_document(d: Document) -> TestCase:
+    """The full case, whichever way it was stored."""
+    return TestCase(
+        input=_unpack(d["input"], d.get("codec")),
+        expected_output=_unpack(d["expectedOutput"], d.get("codec")),
+        is_hidden=d["isHidden"],
+        description=d.get("description"),
+        timeout_ms=d.get("timeoutMs"),
+        memory_mb=d.get("memoryMb"),
+    )
+
+
+def _cases(docs: list[Document]) -> list[TestCase]:
+    return [case_from_document(d) for d in docs]
 
 
 def _filter(query: ProblemQuery) -> Document:
@@ -212,26 +258,20 @@ class ProblemRepository:
         return problem
 
     async def replace_tests(self, problem_id: str, tests: tuple[TestCase, ...]) -> None:
+        docs = await asyncio.to_thread(case_documents, problem_id, tests) if tests else []
         await self._tests.delete_many({"problemId": problem_id})
-        if tests:
-            await self._tests.insert_many([_case_document(problem_id, i, c) for i, c in enumerate(tests)])
+        if docs:
+            await self._tests.insert_many(docs)
 
     async def tests(self, problem_id: str, include_hidden: bool) -> list[TestCase]:
+        """Every case in full (the judge runs these); decompression happens off the event loop."""
         query: Document = {"problemId": problem_id}
         if not include_hidden:
             query["isHidden"] = False
-        cursor = self._tests.find(query).sort("index", ASCENDING)
-        return [
-            TestCase(
-                input=d["input"],
-                expected_output=d["expectedOutput"],
-                is_hidden=d["isHidden"],
-                description=d.get("description"),
-                timeout_ms=d.get("timeoutMs"),
-                memory_mb=d.get("memoryMb"),
-            )
-            async for d in cursor
-        ]
+        docs = [d async for d in self._tests.find(query).sort("index", ASCENDING)]
+        if any("codec" in d for d in docs):
+            return await asyncio.to_thread(_cases, docs)
+        return _cases(docs)
 
     async def seed_state(self) -> dict[str, str]:
         """slug -> stored bank hash, for idempotent seeding."""
