@@ -7,7 +7,9 @@ NODE_DIR := .data/node
 
 .PHONY: bootstrap run test lint bench clean
 
-bootstrap: $(VENV)/.installed $(DBVENV)/.installed $(NODE_DIR)/.installed .data/collab-node/.installed
+BANK_INPUTS := $(wildcard storage/problem_bank/*/tests.sha256 storage/problem_bank/*/gen.py)
+
+bootstrap: $(VENV)/.installed $(DBVENV)/.installed $(NODE_DIR)/.installed .data/collab-node/.installed .data/bank.generated
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,12 @@ $(NODE_DIR)/.installed:
 	mkdir -p .data/collab-node
 	cp tests/collab/node/package.json .data/collab-node/package.json
 	npm install --prefix .data/collab-node --silent --no-audit --no-fund
+	touch $@
+
+# The bank's large tests are generated build artifacts (git-ignored, pinned by tests.sha256).
+.data/bank.generated: $(VENV)/.installed $(BANK_INPUTS)
+	mkdir -p .data
+	$(VENV)/bin/syncode generate
 	touch $@
 
 run: bootstrap

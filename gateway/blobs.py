@@ -8,6 +8,9 @@ from urllib.parse import quote, urlencode
 from engine import signing
 from gateway.services import Services
 
+KEY_MAX_CHARS = 256  # keys we mint are ~80 characters (`avatars/<uuid>/<uuid>`)
+SIGNATURE_MAX_CHARS = 128  # a hex SHA-256 digest is 64
+
 
 def signed_url(services: Services, method: str, key: str, ttl_s: int, now: datetime) -> tuple[str, datetime]:
     expires_at = now + timedelta(seconds=ttl_s)

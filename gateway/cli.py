@@ -1,15 +1,33 @@
-"""The `syncode` console script: up, serve, db, admin create-user, seed."""
+"""The `syncode` console script: up, serve, db, admin create-user, seed, generate."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from engine.errors import DomainError
 from engine.identity import UserRole
 from gateway.settings import Settings, load_config
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.types import ASGIApp
+
+
+def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    """How the gateway's uvicorn runs. `proxy_headers=False`: uvicorn would otherwise believe
+    X-Forwarded-For from any loopback peer (its default FORWARDED_ALLOW_IPS) and replace the client
+    address with a spoofable hop; the gateway decides that itself (gateway.deps.client_ip, from
+    SYNCODE_TRUSTED_PROXIES)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_config=None, ws_max_size=1024 * 1024, proxy_headers=False
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -21,14 +39,10 @@ def _serve(args: argparse.Namespace) -> int:
     configure()
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
     config = load_config(Settings(**overrides))
-    uvicorn.run(
-        create_app(config),
-        host=config.settings.host,
-        port=config.settings.port,
-        log_config=None,
-        ws_max_size=1024 * 1024,
-    )
-    return 0
+    server = uvicorn.Server(server_config(create_app(config), config.settings.host, config.settings.port))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    return 0 if server.started else 1
 
 
 def _up(_: argparse.Namespace) -> int:
@@ -85,6 +99,18 @@ def _seed(_: argparse.Namespace) -> int:
     return asyncio.run(_seed_async())
 
 
+def _generate(_: argparse.Namespace) -> int:
+    """Generate (or verify) every bank problem's large tests against its tests.sha256, in parallel: a
+    build step (`make bootstrap` runs it), so that seeding never waits on gen.py."""
+    from storage.bank import scan_bank
+
+    result = scan_bank()
+    print(f"problem bank: {len(result.scans)} generated or verified, {len(result.failures)} failed")
+    for failure in result.failures:
+        print(f"  failed {failure.slug}: {'; '.join(failure.problems)}")
+    return 1 if result.failures else 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="syncode", description="SynCode room engine")
     sub = root.add_subparsers(dest="command", required=True)
@@ -103,6 +129,9 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--admin", action="store_true")
     create.set_defaults(func=lambda a: asyncio.run(_create_user(a)))
     sub.add_parser("seed", help="load the problem bank (idempotent)").set_defaults(func=_seed)
+    sub.add_parser("generate", help="generate the bank's large tests (a build step)").set_defaults(
+        func=_generate
+    )
     return root
 
 

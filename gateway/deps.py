@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +14,7 @@ from engine.identity import User, ensure_active
 from gateway.quotas import per_minute
 from gateway.security import Claims
 from gateway.services import Services
+from gateway.settings import ProxyNetwork
 
 bearer = HTTPBearer(auto_error=False, description="Access token from login/register/refresh")
 
@@ -25,14 +27,44 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+def _address(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        address = ip_address(text.strip())
+    except ValueError:
+        return None
+    mapped = address.ipv4_mapped if isinstance(address, IPv6Address) else None
+    return mapped or address
+
+
+def _trusted(address: IPv4Address | IPv6Address, proxies: tuple[ProxyNetwork, ...]) -> bool:
+    return any(address in network for network in proxies)
+
+
+def forwarded_client(peer: str, forwarded_for: str, proxies: tuple[ProxyNetwork, ...]) -> str:
+    """The client behind a chain of trusted proxies: walk X-Forwarded-For from the right (the hop the
+    nearest proxy wrote) past every trusted proxy; the first untrusted hop is the client. The walk stops
+    at the first hop that is not an address (then the last trusted one is all we know)."""
+    client = _address(peer)
+    if client is None or not _trusted(client, proxies):
+        return peer
+    for hop in reversed(forwarded_for.split(",")):
+        address = _address(hop)
+        if address is None:
+            break
+        client = address
+        if not _trusted(client, proxies):
+            break
+    return str(client)
+
+
 def client_ip(request: Request) -> str | None:
-    """The peer address, or the first X-Forwarded-For hop when the peer is a trusted proxy."""
+    """The socket peer, or, when the peer is a trusted proxy (SYNCODE_TRUSTED_PROXIES), the nearest
+    untrusted X-Forwarded-For hop. uvicorn runs with proxy_headers off, so the peer is the real socket."""
     peer = request.client.host if request.client else None
-    services = get_services(request)
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and peer in services.config.trusted_proxies:
-        return forwarded.split(",")[0].strip() or peer
-    return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    if peer is None or not forwarded:
+        return peer
+    return forwarded_client(peer, forwarded, get_services(request).config.trusted_proxies)
 
 
 ClientIp = Annotated[str | None, Depends(client_ip)]

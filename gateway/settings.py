@@ -10,6 +10,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -22,6 +23,9 @@ SECRET_NAMES = (
     "blob_signing_secret",
     "internal_token",
 )
+
+
+ProxyNetwork = IPv4Network | IPv6Network
 
 
 class Mode(StrEnum):
@@ -60,6 +64,8 @@ class Settings(BaseSettings):
     room_pool_idle: int = 4
     seed_on_start: bool = True
     room_idle_finish_s: int = 600
+    matchmaking_ai_offer_s: int = 120
+    """Searching this long without a human partner, the status offers an AI interviewer room."""
     fault_injection: bool = False
     """Tests only: room actors accept `arm_crash` (a crash right after a method applied)."""
     smtp_url: str | None = None
@@ -97,7 +103,7 @@ class Config:
     data_dir: Path
     public_url: str
     cors_origins: tuple[str, ...]
-    trusted_proxies: frozenset[str]
+    trusted_proxies: tuple[ProxyNetwork, ...]
 
     @property
     def mail_outbox(self) -> Path:
@@ -149,6 +155,14 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
+def _networks(value: str) -> tuple[ProxyNetwork, ...]:
+    """SYNCODE_TRUSTED_PROXIES: comma list of addresses or CIDR networks (`10.0.0.0/8`, `::1`)."""
+    try:
+        return tuple(ip_network(item, strict=False) for item in _split(value))
+    except ValueError as exc:
+        raise ConfigError(f"SYNCODE_TRUSTED_PROXIES: {exc}") from exc
+
+
 def load_config(settings: Settings | None = None) -> Config:
     settings = settings or Settings()
     data_dir = settings.data_dir.resolve()
@@ -163,5 +177,5 @@ def load_config(settings: Settings | None = None) -> Config:
         data_dir=data_dir,
         public_url=(settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/"),
         cors_origins=_split(settings.cors_origins),
-        trusted_proxies=frozenset(_split(settings.trusted_proxies)),
+        trusted_proxies=_networks(settings.trusted_proxies),
     )

@@ -77,8 +77,15 @@ async def register(client: httpx.AsyncClient, password: str = "correct horse bat
         username=name,
         password=password,
         access=body["accessToken"],
-        refresh=body["refreshToken"],
+        refresh=refresh_cookie(response),
     )
+
+
+def refresh_cookie(response: httpx.Response) -> str:
+    """The refresh token the response set in the HttpOnly `refreshToken` cookie (the body has none)."""
+    token = response.cookies.get("refreshToken")
+    assert token, response.headers.get("set-cookie")
+    return token
 
 
 def err(response: httpx.Response, status: int) -> str:

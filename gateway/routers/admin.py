@@ -78,10 +78,17 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+def _as_utc(moment: datetime | None, name: str) -> datetime | None:
+    """A query bound in UTC (without an offset it is read as UTC); one whose UTC time is not
+    representable (`0001-01-01T00:00+06:00`) is a 400, not an OverflowError when it is encoded."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError as exc:
+        raise InvalidInput(
+            ErrorCode.VALIDATION_FAILED, f"`{name}` is out of range", {name: "out of range"}
+        ) from exc
 
 
 @router.get("/stats", summary="System overview stats")
@@ -223,7 +230,7 @@ async def close_room(
 
 
 def _window(since: datetime | None, until: datetime | None) -> tuple[datetime | None, datetime | None]:
-    since, until = _aware(since), _aware(until)
+    since, until = _as_utc(since, "from"), _as_utc(until, "to")
     if since is not None and until is not None and since > until:
         raise InvalidInput(ErrorCode.VALIDATION_FAILED, "from must not be after to", {"from": "after to"})
     return since, until

@@ -1,21 +1,25 @@
-"""Signed blob URLs: GET downloads, PUT uploads (avatars: png/jpeg/webp decided from the bytes)."""
+"""Signed blob URLs: GET downloads, PUT uploads (avatars: png/jpeg/webp decided from the bytes).
+
+Whatever a caller puts in the key or the query ends in 400 (malformed), 403 (signature) or 404, never 500.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from engine.errors import ErrorCode, Forbidden, NotFound, TooLarge, UnsupportedMedia
 from engine.imagetype import sniff_image
 from engine.rules import AVATAR_MAX_BYTES
-from gateway.blobs import check
+from gateway.blobs import KEY_MAX_CHARS, SIGNATURE_MAX_CHARS, check
 from gateway.deps import ServicesDep
 from gateway.schemas.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
+BlobKey = Annotated[str, Path(min_length=1, max_length=KEY_MAX_CHARS)]
 Expires = Annotated[int, Query(ge=0)]
-Signature = Annotated[str, Query(min_length=1, max_length=128)]
+Signature = Annotated[str, Query(min_length=1, max_length=SIGNATURE_MAX_CHARS)]
 
 
 def _authorise(services: ServicesDep, method: str, key: str, expires: int, sig: str) -> None:
@@ -24,7 +28,7 @@ def _authorise(services: ServicesDep, method: str, key: str, expires: int, sig: 
 
 
 @router.get("/{key:path}", summary="Download a blob through a signed URL")
-async def download(key: str, services: ServicesDep, expires: Expires, sig: Signature) -> Response:
+async def download(key: BlobKey, services: ServicesDep, expires: Expires, sig: Signature) -> Response:
     _authorise(services, "GET", key, expires, sig)
     blob = await services.blobs.get(key)
     if blob is None:
@@ -36,7 +40,7 @@ async def download(key: str, services: ServicesDep, expires: Expires, sig: Signa
 
 @router.put("/{key:path}", status_code=204, summary="Upload a blob through a signed URL")
 async def upload(
-    key: str, request: Request, services: ServicesDep, expires: Expires, sig: Signature
+    key: BlobKey, request: Request, services: ServicesDep, expires: Expires, sig: Signature
 ) -> Response:
     _authorise(services, "PUT", key, expires, sig)
     data = await request.body()

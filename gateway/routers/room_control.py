@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter
 
-from engine.clock import iso_z
 from engine.errors import ErrorCode, NotFound
 from engine.room import (
     LockEditor,
@@ -26,10 +24,14 @@ from gateway.room_deps import RoomsDep
 from gateway.room_views import room_detail
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.rooms import (
+    EditorLockResponse,
     RoleSwapRespondRequest,
+    RoleSwapView,
     RoomDetail,
+    RoomTransitionResponse,
     SelectProblemRequest,
     SettingsRequest,
+    TimerStateResponse,
     TransitionRequest,
 )
 
@@ -39,17 +41,17 @@ router = APIRouter(prefix="/rooms/{room_id}/control", tags=["rooms"], responses=
 @router.post("/transition", summary="Advance room phase")
 async def transition(
     room_id: uuid.UUID, body: TransitionRequest, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, Any]:
+) -> RoomTransitionResponse:
     before = await rooms.state(str(room_id))
     outcome = await rooms.execute(str(room_id), Transition(user.id, RoomStatus(body.targetStatus)))
-    return {
-        "roomId": outcome.room.id,
-        "previousStatus": before.status.value,
-        "currentStatus": outcome.room.status.value,
-        "transitionedAt": iso_z(services.now()),
-        "transitionedBy": user.id,
-        "sessionId": outcome.room.session_id,
-    }
+    return RoomTransitionResponse(
+        roomId=outcome.room.id,
+        previousStatus=before.status.value,
+        currentStatus=outcome.room.status.value,
+        transitionedAt=services.now(),
+        transitionedBy=user.id,
+        sessionId=outcome.room.session_id,
+    )
 
 
 @router.put("/problem", summary="Select or change the problem")
@@ -83,70 +85,71 @@ async def settings(
 
 async def _lock(
     room_id: uuid.UUID, user_id: str, rooms: RoomsDep, services: ServicesDep, lock: bool
-) -> dict[str, Any]:
+) -> EditorLockResponse:
     command = LockEditor(user_id) if lock else UnlockEditor(user_id)
     outcome = await rooms.execute(str(room_id), command)
-    body: dict[str, Any] = {
-        "roomId": outcome.room.id,
-        "editorLocked": outcome.room.editor_locked,
-        "changed": bool(outcome.events and any(e.type == "editor-lock" for e in outcome.events)),
-    }
-    if body["changed"]:
-        prefix = "locked" if lock else "unlocked"
-        body |= {f"{prefix}At": iso_z(services.now()), f"{prefix}By": user_id}
-    return body
+    changed = any(e.type == "editor-lock" for e in outcome.events)
+    at, by = (services.now(), user_id) if changed else (None, None)
+    return EditorLockResponse(
+        roomId=outcome.room.id,
+        editorLocked=outcome.room.editor_locked,
+        changed=changed,
+        lockedAt=at if lock else None,
+        lockedBy=by if lock else None,
+        unlockedAt=None if lock else at,
+        unlockedBy=None if lock else by,
+    )
 
 
 @router.post("/lock-editor", summary="Lock code editor, run, and submit")
 async def lock_editor(
     room_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, Any]:
+) -> EditorLockResponse:
     return await _lock(room_id, user.id, rooms, services, lock=True)
 
 
 @router.post("/unlock-editor", summary="Unlock code editor, run, and submit")
 async def unlock_editor(
     room_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, Any]:
+) -> EditorLockResponse:
     return await _lock(room_id, user.id, rooms, services, lock=False)
 
 
-async def _timer(room_id: uuid.UUID, command: Any, rooms: RoomsDep, services: ServicesDep) -> dict[str, Any]:
-    outcome = await rooms.execute(str(room_id), command)
-    room = outcome.room
-    return {
-        "roomId": room.id,
-        "timerPaused": room.timer.paused,
-        "elapsedMs": room.elapsed_ms_at(services.now()),
-    }
+async def _timer(
+    room_id: uuid.UUID, command: PauseTimer | ResumeTimer, rooms: RoomsDep, services: ServicesDep
+) -> TimerStateResponse:
+    room = (await rooms.execute(str(room_id), command)).room
+    return TimerStateResponse(
+        roomId=room.id, timerPaused=room.timer.paused, elapsedMs=room.elapsed_ms_at(services.now())
+    )
 
 
 @router.post("/pause-timer", summary="Pause the coding timer")
 async def pause_timer(
     room_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, Any]:
+) -> TimerStateResponse:
     return await _timer(room_id, PauseTimer(user.id), rooms, services)
 
 
 @router.post("/resume-timer", summary="Resume the coding timer")
 async def resume_timer(
     room_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, Any]:
+) -> TimerStateResponse:
     return await _timer(room_id, ResumeTimer(user.id), rooms, services)
 
 
 @router.post("/role-swap", status_code=201, summary="Request a role swap (peer mode)")
-async def request_swap(room_id: uuid.UUID, user: UserDep, rooms: RoomsDep) -> dict[str, Any]:
+async def request_swap(room_id: uuid.UUID, user: UserDep, rooms: RoomsDep) -> RoleSwapView:
     outcome = await rooms.execute(str(room_id), RequestRoleSwap(user.id, str(uuid.uuid4())))
     swap = outcome.room.role_swap
     assert swap is not None  # noqa: S101 - the request succeeded
-    return {
-        "swapId": swap.swap_id,
-        "requestedBy": swap.requested_by,
-        "targetUserId": swap.target_user_id,
-        "requestedAt": iso_z(swap.requested_at),
-        "expiresAt": iso_z(swap.expires_at),
-    }
+    return RoleSwapView(
+        swapId=swap.swap_id,
+        requestedBy=swap.requested_by,
+        targetUserId=swap.target_user_id,
+        requestedAt=swap.requested_at,
+        expiresAt=swap.expires_at,
+    )
 
 
 @router.post("/role-swap/{swap_id}/respond", summary="Accept or decline a role swap request")

@@ -4,7 +4,7 @@ and the participants list / update (role, mute) / remove."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
 
@@ -20,7 +20,7 @@ from engine.room import (
     TransferOwnership,
     UpdateParticipant,
 )
-from gateway import accounts
+from gateway import accounts, quotas
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.room_service import RoomService
@@ -34,8 +34,10 @@ from gateway.schemas.rooms import (
     ParticipantUpdateRequest,
     ReadyRequest,
     RoomDetail,
-    RoomParticipantSummary,
+    RoomParticipantList,
+    TransferOwnershipResponse,
     TransferRequest,
+    UpdateParticipantResponse,
 )
 from gateway.services import Services
 
@@ -51,6 +53,7 @@ async def _join(
     requested: str | None,
 ) -> JoinRoomResponse:
     role = RoomRole(requested) if requested else None
+    await quotas.ensure_room_slot(services, user_id, joining=room_id)
     outcome: Outcome = await rooms.execute(room_id, Join(user_id, requested_role=role, room_code=code))
     room = outcome.room
     joined = next(
@@ -132,7 +135,7 @@ async def transfer(
     services: ServicesDep,
     rooms: RoomsDep,
     ip: ClientIp,
-) -> dict[str, Any]:
+) -> TransferOwnershipResponse:
     outcome = await rooms.execute(str(room_id), TransferOwnership(user.id, body.targetUserId))
     await accounts.audit(
         services,
@@ -143,23 +146,23 @@ async def transfer(
         {"previousHostId": user.id, "currentHostId": outcome.room.host_id},
         target_type="room",
     )
-    return {
-        "roomId": outcome.room.id,
-        "previousHostId": user.id,
-        "currentHostId": outcome.room.host_id,
-        "transferredAt": services.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "transferredBy": user.id,
-    }
+    return TransferOwnershipResponse(
+        roomId=outcome.room.id,
+        previousHostId=user.id,
+        currentHostId=outcome.room.host_id,
+        transferredAt=services.now(),
+        transferredBy=user.id,
+    )
 
 
 @router.get("/{room_id}/participants", summary="List all participants in a room")
 async def participants(
     room_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep
-) -> dict[str, list[RoomParticipantSummary]]:
+) -> RoomParticipantList:
     room = await rooms.state(str(room_id))
     require_viewer(room, user.id)
     detail = await room_detail(services, room, user.id, await rooms.presence(room.id), with_token=False)
-    return {"data": detail.participants}
+    return RoomParticipantList(data=detail.participants)
 
 
 @router.patch("/{room_id}/participants/{user_id}", summary="Update participant (role, mute)")
@@ -170,7 +173,7 @@ async def update_participant(
     user: UserDep,
     services: ServicesDep,
     rooms: RoomsDep,
-) -> dict[str, Any]:
+) -> UpdateParticipantResponse:
     before = await rooms.state(str(room_id))
     previous = before.participant(str(user_id))
     command = UpdateParticipant(
@@ -178,14 +181,15 @@ async def update_participant(
     )
     outcome = await rooms.execute(str(room_id), command)
     member = outcome.room.participant(str(user_id))
-    return {
-        "room": (await _detail(services, rooms, outcome, user.id)).model_dump(mode="json"),
-        "updatedUserId": str(user_id),
-        "previousRole": previous.role.value if previous else None,
-        "currentRole": member.role.value if member else None,
-        "isMuted": member.is_muted if member else None,
-        "updatedBy": user.id,
-    }
+    return UpdateParticipantResponse(
+        room=await _detail(services, rooms, outcome, user.id),
+        updatedUserId=str(user_id),
+        previousRole=previous.role.value if previous else None,
+        currentRole=member.role.value if member else None,
+        isMuted=member.is_muted if member else None,
+        updatedAt=services.now(),
+        updatedBy=user.id,
+    )
 
 
 @router.delete(

@@ -15,7 +15,7 @@ from engine.problems.model import Difficulty
 from engine.room import RoomMode, RoomStatus
 from engine.room.state import RoomSettings
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
-from gateway import accounts
+from gateway import accounts, quotas
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.room_views import config_of, room_detail, room_preview, room_summary
@@ -23,6 +23,7 @@ from gateway.schemas.common import ERROR_RESPONSES, Pagination
 from gateway.schemas.rooms import (
     CreateRoomRequest,
     CreateRoomResponse,
+    DestroyRoomResponse,
     Language,
     RoomDetail,
     RoomPreview,
@@ -51,6 +52,7 @@ async def _create(
     body: CreateRoomRequest, user_id: str, services: Services, rooms: RoomsDep
 ) -> dict[str, Any]:
     starter = await _published_problem(services, body.problemId)
+    await quotas.ensure_room_slot(services, user_id)
     cfg = body.config
     settings = RoomSettings(
         name=body.name,
@@ -247,7 +249,7 @@ async def get_room(room_id: uuid.UUID, user: UserDep, services: ServicesDep, roo
 @router.delete("/{room_id}", summary="Destroy a room (host only)")
 async def destroy_room(
     room_id: uuid.UUID, user: UserDep, services: ServicesDep, rooms: RoomsDep, ip: ClientIp
-) -> dict[str, Any]:
+) -> DestroyRoomResponse:
     room = await rooms.state(str(room_id))
     if room.host_id != user.id:
         raise Forbidden(ErrorCode.ROOM_PERMISSION_DENIED, "Only the host can destroy the room")
@@ -263,4 +265,4 @@ async def destroy_room(
         {"code": room.code, "status": room.status.value},
         target_type="room",
     )
-    return {"roomId": room.id, "collabDeleted": True, "mediaDeleted": False}
+    return DestroyRoomResponse(roomId=room.id, collabDeleted=True, mediaDeleted=False)

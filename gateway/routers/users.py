@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from engine.errors import ErrorCode, NotFound
+from engine.errors import ErrorCode, InvalidInput, NotFound
 from engine.rules import AVATAR_MAX_BYTES, AVATAR_UPLOAD_URL_TTL_S
 from engine.stats import Bucket, series, streak_days
 from gateway import accounts
@@ -136,10 +136,13 @@ async def stats(
     to: Annotated[datetime | None, Query()] = None,
     bucket: Annotated[Bucket, Query()] = Bucket.DAY,
 ) -> TrainingStats:
-    end = _aware(to) or services.now()
-    start = _aware(from_) or end - timedelta(days=29)
+    end = _as_utc(to, "to") or services.now()
+    start = _as_utc(from_, "from") or _shifted(end, -timedelta(days=29), "to")
     facts = await services.history.finished_sessions(user.id)
-    buckets = series(facts, start, end, bucket)
+    try:
+        buckets = series(facts, start, end, bucket)
+    except OverflowError as exc:  # a bucket past 9999-12-31 (engine.stats steps one bucket beyond `to`)
+        raise _out_of_range("to") from exc
     scores = [s for b in buckets for s in b.scores]
     totals = StatsTotals(
         sessions=sum(b.sessions for b in buckets),
@@ -166,10 +169,22 @@ async def stats(
     )
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+def _out_of_range(name: str) -> InvalidInput:
+    return InvalidInput(ErrorCode.VALIDATION_FAILED, f"`{name}` is out of range", {name: "out of range"})
+
+
+def _as_utc(moment: datetime | None, name: str) -> datetime | None:
+    """A query bound in UTC (without an offset it is read as UTC); 400 when that is not representable."""
+    if moment is None:
+        return None
+    return _shifted(moment.replace(tzinfo=moment.tzinfo or UTC), timedelta(), name)
+
+
+def _shifted(moment: datetime, delta: timedelta, name: str) -> datetime:
+    try:
+        return (moment + delta).astimezone(UTC)
+    except OverflowError as exc:
+        raise _out_of_range(name) from exc
 
 
 @router.get("/me/weaknesses", summary="Get cross-session weakness tracking")

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import EmailStr, Field, StringConstraints
 
 from engine import rules
-from gateway.schemas.common import ApiModel, StrictBody
+from gateway.schemas.common import ApiModel, StrictBody, optional_key
 from gateway.schemas.users import UserProfile
 
 Username = Annotated[
@@ -51,15 +51,29 @@ class ResetPasswordRequest(StrictBody):
     newPassword: Password
 
 
+REFRESH_IN_BODY_HEADER = "X-Refresh-Token-In-Body"
+"""Request header by which a non-browser client asks for the refresh token in the JSON body too."""
+
+
+REFRESH_IN_BODY = (
+    f"Only when the request carries `{REFRESH_IN_BODY_HEADER}: true`; the token is always set in the "
+    "HttpOnly `refreshToken` cookie."
+)
+
+
 class AuthResponse(ApiModel):
+    """The reference's `{accessToken, user}` (register 201, login 200)."""
+
     accessToken: str
-    refreshToken: str
     user: UserProfile
+    refreshToken: str | None = optional_key(REFRESH_IN_BODY)
 
 
 class RefreshResponse(ApiModel):
+    """The reference's `{accessToken}`."""
+
     accessToken: str
-    refreshToken: str
+    refreshToken: str | None = optional_key(REFRESH_IN_BODY)
 
 
 class AcceptedResponse(ApiModel):

@@ -1,4 +1,4 @@
-"""Shared shapes: the error envelope, pagination, strict request bodies, UTC timestamps."""
+"""Shared shapes: the error envelope, pagination, strict request bodies, UTC timestamps, optional keys."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 
 UtcDatetime = Annotated[datetime, PlainSerializer(iso_z, return_type=str, when_used="json")]
 T = TypeVar("T")
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def optional_key(description: str | None = None) -> Any:
+    """A response field that is left out of the JSON (not sent as `null`) when it has no value, for
+    keys the reference sends only sometimes (strict clients reject an unexpected `null`)."""
+    return Field(default=None, exclude_if=_is_none, description=description)
 
 
 class StrictBody(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from gateway.schemas.common import ApiModel, Pagination, StrictBody, UtcDatetime
+from gateway.schemas.common import ApiModel, Pagination, StrictBody, UtcDatetime, optional_key
 
 Language = Literal["python", "javascript", "typescript", "java", "cpp", "c", "go", "rust"]
 Role = Literal["interviewer", "candidate", "observer"]
@@ -159,6 +159,68 @@ class JoinRoomResponse(ApiModel):
     myCapabilities: list[str]
     collabToken: str
     collabUrl: str
+
+
+class DestroyRoomResponse(ApiModel):
+    """The reference's `{roomId, finalSnapshot?, collabDeleted, mediaDeleted}` (no final snapshot: the
+    document is deleted with the room)."""
+
+    roomId: str
+    collabDeleted: bool
+    mediaDeleted: bool
+
+
+class TransferOwnershipResponse(ApiModel):
+    roomId: str
+    previousHostId: str
+    currentHostId: str
+    transferredAt: UtcDatetime
+    transferredBy: str
+
+
+class RoomParticipantList(ApiModel):
+    data: list[RoomParticipantSummary]
+
+
+class UpdateParticipantResponse(ApiModel):
+    """The reference's `{room, updatedUserId, previousRole, currentRole, updatedAt, updatedBy}` plus
+    `isMuted`."""
+
+    room: RoomDetail
+    updatedUserId: str
+    previousRole: Role | None
+    currentRole: Role | None
+    isMuted: bool | None
+    updatedAt: UtcDatetime
+    updatedBy: str
+
+
+class RoomTransitionResponse(ApiModel):
+    roomId: str
+    previousStatus: Status
+    currentStatus: Status
+    transitionedAt: UtcDatetime
+    transitionedBy: str
+    sessionId: str | None
+
+
+class EditorLockResponse(ApiModel):
+    """`{roomId, editorLocked, changed}`; a change adds `lockedAt`/`lockedBy` (lock) or
+    `unlockedAt`/`unlockedBy` (unlock), as the reference."""
+
+    roomId: str
+    editorLocked: bool
+    changed: bool
+    lockedAt: UtcDatetime | None = optional_key()
+    lockedBy: str | None = optional_key()
+    unlockedAt: UtcDatetime | None = optional_key()
+    unlockedBy: str | None = optional_key()
+
+
+class TimerStateResponse(ApiModel):
+    roomId: str
+    timerPaused: bool
+    elapsedMs: int
 
 
 class LanguageRequest(StrictBody):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from engine import rules
 from gateway.schemas.common import ApiModel, StrictBody, UtcDatetime
+from gateway.schemas.rooms import RoomSummary
 
 
 class UserStats(ApiModel):
@@ -88,8 +89,16 @@ class UserQuotas(ApiModel):
     rooms: RoomQuota
 
 
+class ActiveRoom(RoomSummary):
+    """The RoomSummary plus what a client needs to reconnect (`id` repeats `roomId`)."""
+
+    id: str
+    collabToken: str
+    collabUrl: str
+
+
 class ActiveRoomResponse(ApiModel):
-    room: dict[str, Any] | None
+    room: ActiveRoom | None
 
 
 class StatsBucket(ApiModel):

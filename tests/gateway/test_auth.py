@@ -7,8 +7,9 @@ import jwt
 import pytest
 
 from engine.identity import UserRole
+from gateway.schemas.auth import REFRESH_IN_BODY_HEADER
 from gateway.services import Services
-from tests.support import AdjustableClock, register, unique
+from tests.support import AdjustableClock, refresh_cookie, register, unique
 
 pytestmark = pytest.mark.anyio
 
@@ -27,6 +28,7 @@ async def test_register_returns_tokens_profile_cookie_and_audit(
     )
     assert response.status_code == 201
     body = response.json()
+    assert set(body) == {"accessToken", "user"}
     assert body["user"]["email"] == f"{name}@example.com"
     assert body["user"]["stats"] == {"totalSessions": 0, "totalProblems": 0, "streakDays": 0}
     assert body["user"]["createdAt"].endswith("Z")
@@ -112,11 +114,39 @@ async def test_banned_user_rejected_everywhere(client: httpx.AsyncClient, servic
     assert refresh.status_code == 401
 
 
+async def test_refresh_token_in_body_only_when_asked(client: httpx.AsyncClient) -> None:
+    asked = {REFRESH_IN_BODY_HEADER: "true"}
+    name = unique()
+    reference_body = {"username": name, "email": f"{name}@example.com", "password": "password123"}
+    registered = await client.post("/api/auth/register", json=reference_body, headers=asked)
+    assert registered.status_code == 201, registered.text
+    assert set(registered.json()) == {"accessToken", "user", "refreshToken"}
+    assert registered.json()["refreshToken"] == refresh_cookie(registered)
+    login_body = {"identifier": name, "password": "password123"}
+    for flag, keys in (("false", {"accessToken", "user"}), ("true", {"accessToken", "user", "refreshToken"})):
+        logged_in = await client.post(
+            "/api/auth/login", json=login_body, headers={REFRESH_IN_BODY_HEADER: flag}
+        )
+        assert logged_in.status_code == 200, logged_in.text
+        assert set(logged_in.json()) == keys
+    client.cookies.clear()
+    rotated = await client.post(
+        "/api/auth/refresh", json={"refreshToken": logged_in.json()["refreshToken"]}, headers=asked
+    )
+    assert rotated.status_code == 200, rotated.text
+    assert set(rotated.json()) == {"accessToken", "refreshToken"}
+    assert rotated.json()["refreshToken"] == refresh_cookie(rotated)
+    bad = await client.post("/api/auth/login", json=login_body, headers={REFRESH_IN_BODY_HEADER: "maybe"})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "VALIDATION_FAILED"
+
+
 async def test_refresh_rotates_by_body_and_cookie(client: httpx.AsyncClient) -> None:
     account = await register(client)
     first = await client.post("/api/auth/refresh", json={"refreshToken": account.refresh})
     assert first.status_code == 200
-    rotated = first.json()["refreshToken"]
+    assert set(first.json()) == {"accessToken"}
+    rotated = refresh_cookie(first)
     assert rotated != account.refresh
     client.cookies.set("refreshToken", rotated)
     second = await client.post("/api/auth/refresh")
@@ -129,9 +159,7 @@ async def test_refresh_rotates_by_body_and_cookie(client: httpx.AsyncClient) -> 
 
 async def test_reused_refresh_token_revokes_family(client: httpx.AsyncClient) -> None:
     account = await register(client)
-    rotated = (await client.post("/api/auth/refresh", json={"refreshToken": account.refresh})).json()[
-        "refreshToken"
-    ]
+    rotated = refresh_cookie(await client.post("/api/auth/refresh", json={"refreshToken": account.refresh}))
     client.cookies.clear()
     reuse = await client.post("/api/auth/refresh", json={"refreshToken": account.refresh})
     assert reuse.status_code == 401
@@ -196,7 +224,7 @@ async def test_expired_refresh_token_rejected(
 
 async def test_change_password_revokes_other_sessions(client: httpx.AsyncClient, services: Services) -> None:
     account = await register(client)
-    other = (await _login(client, account.username, account.password)).json()
+    other = refresh_cookie(await _login(client, account.username, account.password))
     client.cookies.clear()
     wrong = await client.post(
         "/api/auth/change-password",
@@ -211,7 +239,7 @@ async def test_change_password_revokes_other_sessions(client: httpx.AsyncClient,
         json={"currentPassword": account.password, "newPassword": "brand new pass"},
     )
     assert ok.status_code == 204
-    revoked = await client.post("/api/auth/refresh", json={"refreshToken": other["refreshToken"]})
+    revoked = await client.post("/api/auth/refresh", json={"refreshToken": other})
     assert revoked.status_code == 401
     client.cookies.clear()
     kept = await client.post("/api/auth/refresh", json={"refreshToken": account.refresh})

@@ -1,4 +1,5 @@
-"""The platform contract over every route that exists: bad bodies get a 4xx envelope, never a 500."""
+"""The platform contract over every route that exists: bad bodies get a 4xx envelope, never a 500; every
+success body is a named schema in the OpenAPI; register and login answer exactly the reference's body."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import uuid
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 from fastapi import FastAPI
 
-from tests.support import register
+from tests.support import refresh_cookie, register, unique
 
 pytestmark = pytest.mark.anyio
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -43,6 +45,14 @@ SEED_SCHEMAS = (
     "SessionDetail",
     "SessionParticipant",
     "SessionEvent",
+    "SessionReport",  # the reference's session and peer feedback shapes (§3.21, §3.26, §4.9)
+    "SessionProblem",
+    "SessionRun",
+    "SessionSubmission",
+    "SessionCodeSnapshot",
+    "PeerFeedbackList",
+    "PeerFeedbackProgress",
+    "PeerFeedbackTarget",
     "AdminDashboard",
     "AdminUserEntry",
     "AdminUserDetail",
@@ -58,6 +68,56 @@ SEED_SCHEMAS = (
     "UserDisconnectedPayload",
     "CallbackAckResponse",
 )
+ISO_MS_Z = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"}
+UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+COUNT = {"type": "integer", "minimum": 0}
+REFERENCE_USER_PROFILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "id",
+        "email",
+        "username",
+        "displayName",
+        "role",
+        "avatarUrl",
+        "bio",
+        "stats",
+        "createdAt",
+        "updatedAt",
+    ],
+    "properties": {
+        "id": UUID,
+        "email": {"type": "string"},
+        "username": {"type": "string", "pattern": "^\\w{3,30}$"},
+        "displayName": NULLABLE_STRING,
+        "role": {"enum": ["user", "admin"]},
+        "avatarUrl": NULLABLE_STRING,
+        "bio": NULLABLE_STRING,
+        "stats": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["totalSessions", "totalProblems", "streakDays"],
+            "properties": {"totalSessions": COUNT, "totalProblems": COUNT, "streakDays": COUNT},
+        },
+        "createdAt": ISO_MS_Z,
+        "updatedAt": ISO_MS_Z,
+    },
+}
+REFERENCE_AUTH_RESPONSE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["accessToken", "user"],
+    "properties": {"accessToken": {"type": "string", "minLength": 1}, "user": REFERENCE_USER_PROFILE},
+}
+"""Register and login bodies as the reference documents them (§4.1, §3.4 UserProfile), written from its
+facts, not from our models: `{accessToken, user}`, nothing else (the refresh token is a cookie)."""
+NO_BODY_ALLOWED: dict[tuple[str, str], str] = {
+    ("GET", "/api/blobs/{key}"): "binary download: the stored bytes with their own content type",
+}
+"""2xx responses that are not a named JSON schema on purpose. 204 (no content) is allowed everywhere."""
 
 
 def _routes(app: FastAPI) -> list[tuple[str, str, bool]]:
@@ -167,3 +227,53 @@ async def test_openapi_uses_seed_schema_names(client: httpx.AsyncClient) -> None
     docs = await client.get("/api/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()
+
+
+async def test_register_and_login_bodies_match_the_reference(client: httpx.AsyncClient) -> None:
+    validator = jsonschema.Draft202012Validator(REFERENCE_AUTH_RESPONSE)
+    name = unique()
+    registered = await client.post(
+        "/api/auth/register",
+        json={"username": name, "email": f"{name}@example.com", "password": "password123"},
+    )
+    assert registered.status_code == 201, registered.text
+    validator.validate(registered.json())
+    logged_in = await client.post("/api/auth/login", json={"identifier": name, "password": "password123"})
+    assert logged_in.status_code == 200, logged_in.text
+    validator.validate(logged_in.json())
+    for response in (registered, logged_in):
+        cookie = response.headers["set-cookie"]
+        assert refresh_cookie(response) and "HttpOnly" in cookie
+
+
+def _is_named(schema: dict[str, Any], components: dict[str, Any]) -> bool:
+    """A `$ref` to a component with properties, or a union (a poll's pending or final body) of such."""
+    members = schema.get("anyOf") or schema.get("oneOf")
+    if members:
+        return all(_is_named(member, components) for member in members)
+    ref = schema.get("$ref", "")
+    component = components.get(ref.removeprefix("#/components/schemas/"), {})
+    return ref.startswith("#/components/schemas/") and bool(component.get("properties"))
+
+
+def _untyped_operations(spec: dict[str, Any]) -> list[str]:
+    components = spec["components"]["schemas"]
+    found = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                content = response.get("content")
+                if not status.startswith("2") or (status == "204" and not content):
+                    continue
+                schema = (content or {}).get("application/json", {}).get("schema", {})
+                if (method.upper(), path) not in NO_BODY_ALLOWED and not _is_named(schema, components):
+                    found.append(f"{method.upper()} {path} {status}")
+    return found
+
+
+async def test_every_success_response_is_a_named_schema(app: FastAPI) -> None:
+    spec = app.openapi()
+    assert _untyped_operations(spec) == []
+    assert not _is_named({"type": "object", "additionalProperties": True}, spec["components"]["schemas"])
+    for method, path in NO_BODY_ALLOWED:
+        assert method.lower() in spec["paths"][path], (method, path)

@@ -12,7 +12,7 @@ import pytest
 from actors import deploy
 from gateway.services import Services
 from tests.gateway.rooms_support import create_room, join, post
-from tests.gateway.ws_support import close_code, open_socket
+from tests.gateway.ws_support import close_code, next_event, open_socket
 from tests.support import Account, err, register, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -71,7 +71,9 @@ async def test_destroy_with_sockets_closes_them_and_stays_gone(
     sockets = []
     for who in (host, guest):
         token = (await client.get(f"/api/rooms/{rid}", headers=who.headers)).json()["collabToken"]
-        sockets.append((await open_socket(live_url, rid, token), token))
+        ws = await open_socket(live_url, rid, token)
+        await next_event(ws, "room-state")  # admitted and subscribed before the destroy
+        sockets.append((ws, token))
     assert (await client.delete(f"/api/rooms/{rid}", headers=host.headers)).status_code == 200
     for ws, _ in sockets:
         assert await close_code(ws) == 4003

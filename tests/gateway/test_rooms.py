@@ -193,6 +193,9 @@ async def test_participant_roles_mute_kick_and_transfer(
     )
     assert muted.status_code == 200
     assert muted.json()["isMuted"] is True
+    reference_keys = {"room", "updatedUserId", "previousRole", "currentRole", "updatedAt", "updatedBy"}
+    assert set(muted.json()) == reference_keys | {"isMuted"}
+    assert muted.json()["updatedAt"].endswith("Z")
     assert (
         err(await post(client, host, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": host.id}), 400)
         == "PARTICIPANT_CANNOT_TRANSFER_OWNERSHIP"
@@ -203,6 +206,7 @@ async def test_participant_roles_mute_kick_and_transfer(
     )
     moved = await post(client, host, f"/api/rooms/{rid}/ownership/transfer", {"targetUserId": guest.id})
     assert moved.json()["currentHostId"] == guest.id
+    assert moved.json()["transferredAt"].endswith("Z")
     roles = {
         p["userId"]: p["role"]
         for p in (await client.get(f"/api/rooms/{rid}", headers=guest.headers)).json()["participants"]
@@ -245,7 +249,11 @@ async def test_problem_settings_lock_and_timer(client: httpx.AsyncClient, servic
     again = (await post(client, host, f"{base}/lock-editor")).json()
     assert (first["changed"], again["changed"]) == (True, False)
     assert first["lockedBy"] == host.id
-    assert (await post(client, host, f"{base}/unlock-editor")).json()["editorLocked"] is False
+    assert set(first) == {"roomId", "editorLocked", "changed", "lockedAt", "lockedBy"}
+    assert set(again) == {"roomId", "editorLocked", "changed"}
+    unlocked = (await post(client, host, f"{base}/unlock-editor")).json()
+    assert set(unlocked) == {"roomId", "editorLocked", "changed", "unlockedAt", "unlockedBy"}
+    assert unlocked["editorLocked"] is False
     assert err(await post(client, host, f"{base}/pause-timer"), 400) == "ROOM_INVALID_STATE"
     await to_coding(client, host, guest, room)
     assert (await post(client, host, f"{base}/pause-timer")).json()["timerPaused"] is True
