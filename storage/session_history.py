@@ -1,5 +1,5 @@
 """Read model of a user's session history: the filtered, sorted page of their sessions, what happened in
-each (runs, submissions, peer feedback), and the one write the history owns, the per-user soft delete.
+each (runs, submissions), and the one write the history owns, the per-user soft delete.
 
 Invariants:
 - a session is in the history of each user in its `participantIds` who is not in its `deletedFor`;
@@ -7,7 +7,8 @@ Invariants:
   session's `startedAt` and `finishedAt` (open-ended while the session is ongoing); a room has at most
   one session (it reaches warmup only from waiting, and finished is final), so counts group by room;
 - a page is ordered by (sort value, id) in one direction, with null sort values after every non-null one
-  in both directions (NULLS LAST), so keyset paging never skips or repeats a session.
+  in both directions (NULLS LAST), so keyset paging never skips or repeats a session. The score sort
+  orders by the viewer's completed report score (collection `reports`, joined per page query).
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ from typing import Any, Final
 from pymongo import ASCENDING, DESCENDING
 
 from storage.client import Document, Mongo
+from storage.sessions import REPORT_COMPLETED, REPORTS
 
 
 class SessionSort(StrEnum):
-    STARTED_AT = "startedAt"
+    """The reference's `sortBy` values (`createdAt` is when the session started)."""
+
+    CREATED_AT = "createdAt"
     FINISHED_AT = "finishedAt"
+    OVERALL_SCORE = "overallScore"
     DURATION = "duration"
 
 
@@ -33,12 +38,16 @@ class SortOrder(StrEnum):
     ASC = "asc"
 
 
+SCORE_FIELD: Final = "_score"
+"""The viewer's completed report score, added to each session by the score sort's join."""
 SORT_FIELDS: Final = {
-    SessionSort.STARTED_AT: "startedAt",
+    SessionSort.CREATED_AT: "startedAt",
     SessionSort.FINISHED_AT: "finishedAt",
+    SessionSort.OVERALL_SCORE: SCORE_FIELD,
     SessionSort.DURATION: "durationMs",
 }
-NULLABLE_SORTS: Final = frozenset({SessionSort.FINISHED_AT, SessionSort.DURATION})
+NULLABLE_SORTS: Final = frozenset({SessionSort.FINISHED_AT, SessionSort.OVERALL_SCORE, SessionSort.DURATION})
+TERMINAL_JOBS: Final = ("completed", "failed")
 JOB_FIELDS: Final = {
     "userId": 1,
     "language": 1,
@@ -83,15 +92,19 @@ class SessionRow:
     participant_ids: tuple[str, ...]
     seats: tuple[Seat, ...]
     deleted_for: frozenset[str]
+    score: float | None = None
+    """Set only on rows read under the score sort."""
 
     def role_of(self, user_id: str) -> str | None:
         return next((s.role for s in self.seats if s.user_id == user_id), None)
 
-    def sort_value(self, sort: SessionSort) -> int | None:
+    def sort_value(self, sort: SessionSort) -> float | None:
         """The row's position under `sort` as a cursor keeps it: epoch ms for times, ms for durations."""
         if sort is SessionSort.DURATION:
             return self.duration_ms
-        moment = self.started_at if sort is SessionSort.STARTED_AT else self.finished_at
+        if sort is SessionSort.OVERALL_SCORE:
+            return self.score
+        moment = self.started_at if sort is SessionSort.CREATED_AT else self.finished_at
         return None if moment is None else epoch_ms(moment)
 
     def window(self) -> Document:
@@ -107,7 +120,7 @@ def session_row(doc: Document) -> SessionRow:
         Seat(user_id=p["userId"], role=p["role"], joined_at=p.get("joinedAt"))
         for p in doc.get("participants") or ()
     )
-    duration = doc.get("durationMs")
+    duration, score = doc.get("durationMs"), doc.get(SCORE_FIELD)
     return SessionRow(
         id=doc["_id"],
         room_id=doc["roomId"],
@@ -121,6 +134,7 @@ def session_row(doc: Document) -> SessionRow:
         participant_ids=tuple(doc.get("participantIds") or ()),
         seats=seats,
         deleted_for=frozenset(doc.get("deletedFor") or ()),
+        score=None if score is None else float(score),
     )
 
 
@@ -157,7 +171,7 @@ class HistoryFilter:
 class Position:
     """After the row with this sort value (None: in the trailing block of null values) and id."""
 
-    value: int | None
+    value: float | None
     id: str
 
 
@@ -196,8 +210,24 @@ def job_of(doc: Document) -> Job:
     )
 
 
-def _db_value(sort: SessionSort, value: int) -> Any:
-    return value if sort is SessionSort.DURATION else from_epoch_ms(value)
+def _db_value(sort: SessionSort, value: float) -> Any:
+    if sort in (SessionSort.DURATION, SessionSort.OVERALL_SCORE):
+        return value
+    return from_epoch_ms(int(value))
+
+
+def _score_stages(user_id: str) -> list[Document]:
+    """Adds `SCORE_FIELD`: `user_id`'s completed report score of each session, or null."""
+    mine = {"$expr": {"$eq": ["$sessionId", "$$sid"]}, "userId": user_id, "status": REPORT_COMPLETED}
+    lookup = {
+        "from": REPORTS,
+        "let": {"sid": "$_id"},
+        "pipeline": [{"$match": mine}, {"$project": {"_id": 0, "overallScore": 1}}, {"$limit": 1}],
+        "as": "_reports",
+    }
+    scores = {"$map": {"input": "$_reports", "in": "$$this.overallScore"}}  # not "$_reports.overallScore":
+    score = {"$ifNull": [{"$arrayElemAt": [scores, 0]}, None]}  # SecantusDB does not traverse arrays there
+    return [{"$lookup": lookup}, {"$addFields": {SCORE_FIELD: score}}, {"$project": {"_reports": 0}}]
 
 
 class SessionHistory:
@@ -207,7 +237,6 @@ class SessionHistory:
         self._rooms = db["rooms"]
         self._runs = db["runs"]
         self._submissions = db["submissions"]
-        self._feedback = db["peer_feedback"]
         self._snapshots = db["code_snapshots"]
 
     async def get(self, session_id: str) -> SessionRow | None:
@@ -227,22 +256,29 @@ class SessionHistory:
         field, way = SORT_FIELDS[sort], DESCENDING if order is SortOrder.DESC else ASCENDING
         op = "$lt" if way == DESCENDING else "$gt"
         base = where.query(user_id)
+        joins = _score_stages(user_id) if sort is SessionSort.OVERALL_SCORE else []
         docs: list[Document] = []
         if after is None or after.value is not None:
             clauses = [base, {field: {"$ne": None}}]
             if after is not None and after.value is not None:
                 value = _db_value(sort, after.value)
                 clauses.append({"$or": [{field: {op: value}}, {field: value, "_id": {op: after.id}}]})
-            docs = await self._find({"$and": clauses}, [(field, way), ("_id", way)], limit + 1)
+            docs = await self._find(base, joins, {"$and": clauses}, {field: way, "_id": way}, limit + 1)
         if len(docs) <= limit and sort in NULLABLE_SORTS:
             clauses = [base, {field: None}]
             if after is not None and after.value is None:
                 clauses.append({"_id": {op: after.id}})
-            docs += await self._find({"$and": clauses}, [("_id", way)], limit + 1 - len(docs))
+            docs += await self._find(base, joins, {"$and": clauses}, {"_id": way}, limit + 1 - len(docs))
         return [session_row(d) for d in docs]
 
-    async def _find(self, query: Document, sort: list[tuple[str, int]], limit: int) -> list[Document]:
-        return [d async for d in self._sessions.find(query).sort(sort).limit(limit)]
+    async def _find(
+        self, base: Document, joins: list[Document], query: Document, sort: Document, limit: int
+    ) -> list[Document]:
+        """The sessions matching `query` once `joins` added their fields, in `sort` order."""
+        if not joins:
+            return [d async for d in self._sessions.find(query).sort(list(sort.items())).limit(limit)]
+        stages = [{"$match": base}, *joins, {"$match": query}, {"$sort": sort}, {"$limit": limit}]
+        return [d async for d in await self._sessions.aggregate(stages)]
 
     async def activity(self, rows: list[SessionRow], user_id: str) -> dict[str, Activity]:
         """Runs, submissions and whether `user_id` had an accepted submission, per session (one
@@ -279,24 +315,17 @@ class SessionHistory:
             d["_id"]: (int(d["count"]), bool(d["solved"])) async for d in await collection.aggregate(pipeline)
         }
 
-    async def with_feedback(self, session_ids: list[str]) -> set[str]:
-        """The sessions with any peer feedback (collection `peer_feedback`, keyed by `sessionId`)."""
-        if not session_ids:
-            return set()
-        found = await self._feedback.distinct("sessionId", {"sessionId": {"$in": session_ids}})
-        return {str(s) for s in found}
-
     async def rooms(self, room_ids: list[str]) -> dict[str, Document]:
         """Name, host and participants of the sessions' rooms."""
         fields = {"name": 1, "hostId": 1, "participants": 1}
         return {d["_id"]: d async for d in self._rooms.find({"_id": {"$in": room_ids}}, fields)}
 
     async def jobs(self, kind: str, row: SessionRow, limit: int) -> list[Job]:
-        """The session's newest runs (`kind` "run") or submissions, newest first."""
+        """The session's newest finished (completed or failed) runs (`kind` "run") or submissions,
+        newest first."""
         collection = self._runs if kind == "run" else self._submissions
-        cursor = collection.find(row.window(), JOB_FIELDS).sort(
-            [("createdAt", DESCENDING), ("_id", DESCENDING)]
-        )
+        query = row.window() | {"status": {"$in": list(TERMINAL_JOBS)}}
+        cursor = collection.find(query, JOB_FIELDS).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
         return [job_of(d) async for d in cursor.limit(limit)]
 
     async def latest_snapshot(self, session_id: str) -> Document | None:

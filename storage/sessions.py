@@ -1,15 +1,81 @@
-"""Interview sessions: one per room, created when the room leaves `waiting`, closed when it finishes.
+"""Interview sessions: one per room, created when the room leaves `waiting`, closed when it finishes;
+and the reads of what other areas attach to a session (training reports, recordings).
 
 Fields read by the history views (storage/history.py): participantIds, status, finishedAt,
 durationSeconds, problemId, solvedBy, scores.
+
+Reports (collection `reports`, written by the report pipeline): one document per (sessionId, userId)
+with `status` (pending | completed | failed), `overallScore` (0..100, set when completed), `report` (the
+report document) and `generatedAt`. Recordings (collection `recordings`): documents keyed by
+`sessionId`. Both are only read here; until their writers exist they are empty.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Final
 
 from engine.room.state import Room
 from storage.client import Document, Mongo
+
+REPORTS: Final = "reports"
+RECORDINGS: Final = "recordings"
+REPORT_COMPLETED: Final = "completed"
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One user's training report of one session, in whatever state the pipeline left it."""
+
+    session_id: str
+    user_id: str
+    status: str
+    overall_score: float | None
+    report: dict[str, Any] | None
+    generated_at: datetime | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == REPORT_COMPLETED
+
+
+def _report_row(doc: Document) -> ReportRow:
+    score = doc.get("overallScore")
+    report = doc.get("report")
+    return ReportRow(
+        session_id=str(doc["sessionId"]),
+        user_id=str(doc["userId"]),
+        status=str(doc.get("status") or ""),
+        overall_score=float(score)
+        if isinstance(score, int | float) and not isinstance(score, bool)
+        else None,
+        report=dict(report) if isinstance(report, dict) else None,
+        generated_at=doc.get("generatedAt"),
+    )
+
+
+class SessionArtifacts:
+    """Reads of the reports and recordings attached to sessions."""
+
+    def __init__(self, mongo: Mongo) -> None:
+        self._reports = mongo.db[REPORTS]
+        self._recordings = mongo.db[RECORDINGS]
+
+    async def report(self, session_id: str, user_id: str) -> ReportRow | None:
+        doc = await self._reports.find_one({"sessionId": session_id, "userId": user_id})
+        return _report_row(doc) if doc else None
+
+    async def completed_reports(self, session_ids: list[str], user_id: str) -> dict[str, ReportRow]:
+        """`user_id`'s completed reports of these sessions, by session id."""
+        if not session_ids:
+            return {}
+        query = {"sessionId": {"$in": session_ids}, "userId": user_id, "status": REPORT_COMPLETED}
+        rows = [_report_row(d) async for d in self._reports.find(query)]
+        return {row.session_id: row for row in rows}
+
+    async def has_recording(self, session_id: str) -> bool:
+        return await self._recordings.count_documents({"sessionId": session_id}, limit=1) > 0
 
 
 class SessionRepository:

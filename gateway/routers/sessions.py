@@ -1,52 +1,58 @@
-"""Session history routes: the caller's history (SessionSummary pages), one session's details
-(SessionDetail), the per-user soft delete, the merged event timeline (SessionEvent pages) and the code
-snapshots (CodeSnapshot).
+"""Session history routes (reference §4.8): the caller's finished sessions (SessionSummary pages), one
+session's details (SessionDetail), the per-user soft delete, the caller's training report, the code
+snapshots (CodeSnapshot) and our event timeline (SessionEvent pages). Access and shapes live in
+`gateway.views_sessions`.
 
-Access: a session is visible to its participants and to admins; one the caller soft-deleted is 404 for
-them. Cursors name the order they were made for; a cursor that is malformed or from another order is 400.
+Cursors name the order they were made for; a cursor that is malformed or from another order is 400.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Query, Response
 
-from engine.errors import ErrorCode, Forbidden, InvalidInput, NotFound
+from engine.errors import ErrorCode, InvalidInput, NotFound
 from engine.identity import User
 from engine.pagination import decode_cursor, encode_cursor, time_cursor
-from engine.problems.model import Problem
 from engine.room import RoomMode
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 from gateway.deps import ServicesDep, UserDep
 from gateway.schemas.common import ERROR_RESPONSES, Pagination
 from gateway.schemas.rooms import Language
 from gateway.schemas.sessions import (
-    CodeSnapshot,
     CodeSnapshotPage,
+    HistoryStatus,
     SessionDetail,
     SessionEvent,
     SessionEventPage,
-    SessionParticipant,
-    SessionRun,
-    SessionStatus,
-    SessionSubmission,
-    SessionSummary,
+    SessionProblem,
+    SessionReport,
     SessionSummaryPage,
 )
 from gateway.services import Services
-from gateway.views import MISSING_USER_NAME, avatar_url
-from storage.client import Document
+from gateway.views_sessions import (
+    check_access,
+    code_snapshot,
+    feedback_view,
+    latest_snapshot,
+    lookups,
+    report_refusal,
+    report_view,
+    run,
+    scope_for,
+    submission,
+    summary,
+    summary_fields,
+    visible_session,
+)
 from storage.documents import DocumentStore
 from storage.session_history import (
     NULLABLE_SORTS,
-    Activity,
     HistoryFilter,
-    Job,
     Position,
     SessionHistory,
     SessionRow,
@@ -55,42 +61,18 @@ from storage.session_history import (
     epoch_ms,
 )
 from storage.session_timeline import ROOM_EVENT, SUBMISSION, SessionTimeline, TimelineItem, TimelinePosition
-from storage.sessions import SessionRepository
+from storage.sessions import SessionArtifacts
 
 router = APIRouter(prefix="/sessions", tags=["sessions"], responses=ERROR_RESPONSES)
 Cursor = Annotated[str | None, Query(max_length=500)]
 DETAIL_JOBS_MAX: Final = 50
 """Runs, and separately submissions, listed on a session's details (newest first)."""
+SNAPSHOT_LIMIT_DEFAULT: Final = 100
+"""Ours (the reference pages by 20): a whole interview's snapshots usually fit one page."""
 TIMELINE_LIMIT_DEFAULT: Final = 100
 TIMELINE_LIMIT_MAX: Final = 200
 CURSOR_VALUE_MAX: Final = 253_402_300_799_999
-"""The largest cursor value: 9999-12-31T23:59:59.999Z in epoch ms (durations stay far below)."""
-
-
-def _check_access(participant_ids: Collection[str], deleted_for: Collection[str] | None, user: User) -> None:
-    """404 when the caller soft-deleted the session (`deleted_for` None: ignore), 403 for a stranger
-    (admins pass)."""
-    if deleted_for is not None and user.id in deleted_for:
-        raise NotFound(ErrorCode.SESSION_NOT_FOUND, "Session not found")
-    if user.id not in participant_ids and not user.is_admin:
-        raise Forbidden(ErrorCode.SESSION_NOT_PARTICIPANT, "Not a participant of this session")
-
-
-async def require_session(services: Services, session_id: str, user: User) -> None:
-    """The access check of every per-session route (it needs only `participantIds` and `deletedFor`)."""
-    session = await SessionRepository(services.mongo).get(session_id)
-    if session is None:
-        raise NotFound(ErrorCode.SESSION_NOT_FOUND, "Session not found")
-    _check_access(session.get("participantIds") or [], session.get("deletedFor") or [], user)
-
-
-async def visible_session(services: Services, session_id: str, user: User) -> SessionRow:
-    """The session as `user` may see it (the checks of `require_session`)."""
-    row = await SessionHistory(services.mongo).get(session_id)
-    if row is None:
-        raise NotFound(ErrorCode.SESSION_NOT_FOUND, "Session not found")
-    _check_access(row.participant_ids, row.deleted_for, user)
-    return row
+"""The largest cursor value: 9999-12-31T23:59:59.999Z in epoch ms (durations and scores stay far below)."""
 
 
 def _bad_cursor() -> InvalidInput:
@@ -108,18 +90,29 @@ def _cursor_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= CURSOR_VALUE_MAX
 
 
+def _cursor_value(value: object, sort: SessionSort) -> bool:
+    """Times and durations are whole milliseconds; a score may be fractional."""
+    if sort is SessionSort.OVERALL_SCORE and isinstance(value, float):
+        return math.isfinite(value) and 0 <= value <= CURSOR_VALUE_MAX
+    return _cursor_int(value) or (value is None and sort in NULLABLE_SORTS)
+
+
 def _history_position(token: str, sort: SessionSort, order: SortOrder) -> Position:
     """A list cursor is `(sort value | null, "<sort>.<order>:<sessionId>")`; null only for nullable sorts."""
     cursor = decode_cursor(token)
     tag, _, session_id = cursor.id.rpartition(":")
-    value_ok = _cursor_int(cursor.value) or (cursor.value is None and sort in NULLABLE_SORTS)
+    value_ok = _cursor_value(cursor.value, sort)
     if tag != f"{sort.value}.{order.value}" or not value_ok or not _canonical_uuid(session_id):
         raise _bad_cursor()
-    return Position(value=cursor.value if isinstance(cursor.value, int) else None, id=session_id)
+    value = cursor.value if isinstance(cursor.value, int | float) else None
+    return Position(value=value, id=session_id)
 
 
 def _history_cursor(row: SessionRow, sort: SessionSort, order: SortOrder) -> str:
-    return encode_cursor(row.sort_value(sort), f"{sort.value}.{order.value}:{row.id}")
+    value = row.sort_value(sort)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return encode_cursor(value, f"{sort.value}.{order.value}:{row.id}")
 
 
 def _timeline_position(token: str) -> TimelinePosition:
@@ -150,18 +143,20 @@ def _as_utc(moment: datetime | None, name: str) -> datetime | None:
 
 
 def _history_filter(
-    status: SessionStatus | None,
+    status: HistoryStatus,
     mode: RoomMode | None,
     language: Language | None,
     problem_id: uuid.UUID | None,
     started_from: datetime | None,
     started_to: datetime | None,
 ) -> HistoryFilter:
-    lower, upper = _as_utc(started_from, "from"), _as_utc(started_to, "to")
+    lower, upper = _as_utc(started_from, "fromDate"), _as_utc(started_to, "toDate")
     if lower is not None and upper is not None and lower > upper:
-        raise InvalidInput(ErrorCode.VALIDATION_FAILED, "`from` is after `to`", {"from": "must be <= to"})
+        raise InvalidInput(
+            ErrorCode.VALIDATION_FAILED, "`fromDate` is after `toDate`", {"fromDate": "must be <= toDate"}
+        )
     return HistoryFilter(
-        status=status,
+        status=None if status == "all" else status,
         mode=mode.value if mode else None,
         language=language,
         problem_id=str(problem_id) if problem_id else None,
@@ -170,144 +165,58 @@ def _history_filter(
     )
 
 
-@dataclass(frozen=True)
-class _Lookups:
-    """What a page of summaries needs besides the sessions, fetched once per page."""
-
-    activity: dict[str, Activity] = field(default_factory=dict)
-    feedback: set[str] = field(default_factory=set)
-    rooms: dict[str, Document] = field(default_factory=dict)
-    problems: dict[str, Problem] = field(default_factory=dict)
-
-
-async def _lookups(services: Services, rows: list[SessionRow], viewer_id: str) -> _Lookups:
-    history = SessionHistory(services.mongo)
-    return _Lookups(
-        activity=await history.activity(rows, viewer_id),
-        feedback=await history.with_feedback([r.id for r in rows]),
-        rooms=await history.rooms([r.room_id for r in rows]),
-        problems=await services.problems.get_many([r.problem_id for r in rows if r.problem_id]),
-    )
-
-
-def _summary_fields(row: SessionRow, viewer_id: str, found: _Lookups) -> dict[str, Any]:
-    activity = found.activity.get(row.id, Activity())
-    problem = found.problems.get(row.problem_id or "")
-    return {
-        "id": row.id,
-        "roomId": row.room_id,
-        "roomName": found.rooms.get(row.room_id, {}).get("name"),
-        "mode": row.mode,
-        "status": row.status,
-        "problemId": row.problem_id,
-        "problemTitle": problem.title if problem else None,
-        "problemDifficulty": problem.difficulty.value if problem else None,
-        "language": row.language,
-        "role": row.role_of(viewer_id),
-        "participantCount": len(row.participant_ids),
-        "startedAt": row.started_at,
-        "finishedAt": row.finished_at,
-        "durationMs": row.duration_ms,
-        "runCount": activity.runs,
-        "submissionCount": activity.submissions,
-        "solved": activity.solved,
-        "hasReport": False,
-        "hasFeedback": row.id in found.feedback,
-    }
-
-
-@router.get("", summary="List my session history")
+@router.get("", summary="List my session history", response_model=SessionSummaryPage)
 async def list_sessions(
     user: UserDep,
     services: ServicesDep,
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)] = PAGE_LIMIT_DEFAULT,
-    sort: SessionSort = SessionSort.STARTED_AT,
-    order: SortOrder = SortOrder.DESC,
-    status: SessionStatus | None = None,
+    sort: Annotated[SessionSort, Query(alias="sortBy")] = SessionSort.CREATED_AT,
+    order: Annotated[SortOrder, Query(alias="sortOrder")] = SortOrder.DESC,
+    status: Annotated[HistoryStatus, Query(description="ours: `ongoing` or `all` opt in")] = "finished",
     mode: RoomMode | None = None,
     language: Language | None = None,
     problem_id: Annotated[uuid.UUID | None, Query(alias="problemId")] = None,
-    started_from: Annotated[datetime | None, Query(alias="from")] = None,
-    started_to: Annotated[datetime | None, Query(alias="to")] = None,
+    started_from: Annotated[datetime | None, Query(alias="fromDate")] = None,
+    started_to: Annotated[datetime | None, Query(alias="toDate")] = None,
 ) -> SessionSummaryPage:
     where = _history_filter(status, mode, language, problem_id, started_from, started_to)
     after = _history_position(cursor, sort, order) if cursor else None
     rows = await SessionHistory(services.mongo).page(user.id, where, sort, order, limit, after)
     page, more = rows[:limit], len(rows) > limit
-    found = await _lookups(services, page, user.id)
-    data = [SessionSummary.model_validate(_summary_fields(r, user.id, found)) for r in page]
+    found = await lookups(services, page, user.id)
+    data = [summary(services, r, user.id, found) for r in page]
     next_cursor = _history_cursor(page[-1], sort, order) if more and page else None
     return SessionSummaryPage(data=data, pagination=Pagination(nextCursor=next_cursor, hasMore=more))
 
 
-def _code_snapshot(doc: Document) -> CodeSnapshot:
-    return CodeSnapshot(
-        id=doc["_id"],
-        sessionId=doc["sessionId"],
-        roomId=doc["roomId"],
-        trigger=doc["trigger"],
-        language=doc.get("language"),
-        code=doc["code"],
-        linesOfCode=doc["linesOfCode"],
-        phase=doc.get("phase"),
-        createdAt=doc["createdAt"],
-    )
-
-
-async def _participants(services: Services, row: SessionRow, room: Document) -> list[SessionParticipant]:
-    users = await services.users.get_many([s.user_id for s in row.seats])
-    in_room = {p["userId"]: p for p in room.get("participants") or ()}
-    result = []
-    for seat in row.seats:
-        user = users.get(seat.user_id)
-        fields = {
-            "userId": seat.user_id,
-            "username": user.username if user else MISSING_USER_NAME,
-            "displayName": user.display_name if user else None,
-            "avatarUrl": avatar_url(services, user) if user else None,
-            "role": seat.role,
-            "joinedAt": seat.joined_at,
-            "leftAt": in_room.get(seat.user_id, {}).get("leftAt"),
-            "isHost": seat.user_id == room.get("hostId"),
-        }
-        result.append(SessionParticipant.model_validate(fields))
-    return result
-
-
-def _run(job: Job) -> SessionRun:
-    return SessionRun(
-        id=job.id,
-        userId=job.user_id,
-        language=job.language,
-        status=job.status,
-        verdict=job.verdict,
-        createdAt=job.created_at,
-    )
-
-
-def _submission(job: Job) -> SessionSubmission:
-    return SessionSubmission.model_validate(
-        _run(job).model_dump() | {"passed": job.passed, "total": job.total}
-    )
-
-
-@router.get("/{session_id}", summary="Get session details")
-async def session_detail(session_id: uuid.UUID, user: UserDep, services: ServicesDep) -> SessionDetail:
-    row = await visible_session(services, str(session_id), user)
+async def _detail(services: Services, row: SessionRow, user: User) -> SessionDetail:
     history = SessionHistory(services.mongo)
-    found = await _lookups(services, [row], user.id)
-    snapshot = await history.latest_snapshot(row.id)
+    found = await lookups(services, [row], user.id)
+    problem = found.problems.get(row.problem_id or "")
+    report = found.reports.get(row.id)
+    peer = await feedback_view(services, scope_for(row, found.rooms.get(row.room_id)), user)
     return SessionDetail.model_validate(
-        _summary_fields(row, user.id, found)
+        summary_fields(services, row, user.id, found)
         | {
-            "participants": await _participants(services, row, found.rooms.get(row.room_id, {})),
-            "latestCodeSnapshot": _code_snapshot(snapshot) if snapshot else None,
-            "runs": [_run(j) for j in await history.jobs("run", row, DETAIL_JOBS_MAX)],
-            "submissions": [_submission(j) for j in await history.jobs("submission", row, DETAIL_JOBS_MAX)],
-            "hasRecording": False,
+            "problem": SessionProblem(id=problem.id, title=problem.title, difficulty=problem.difficulty.value)
+            if problem
+            else None,
+            "runs": [run(j) for j in await history.jobs("run", row, DETAIL_JOBS_MAX)],
+            "submissions": [submission(j) for j in await history.jobs("submission", row, DETAIL_JOBS_MAX)],
+            "report": report_view(report) if report else None,
+            "latestCodeSnapshot": latest_snapshot(await history.latest_snapshot(row.id)),
+            "peerFeedback": peer.data,
+            "hasRecording": await SessionArtifacts(services.mongo).has_recording(row.id),
         }
     )
+
+
+@router.get("/{session_id}", summary="Get session details", response_model=SessionDetail)
+async def session_detail(session_id: uuid.UUID, user: UserDep, services: ServicesDep) -> SessionDetail:
+    """A finished session (an ongoing one is 404 SESSION_NOT_FOUND, as the reference)."""
+    row = await visible_session(services, str(session_id), user, finished=True)
+    return await _detail(services, row, user)
 
 
 @router.delete("/{session_id}", status_code=204, summary="Soft-delete a session")
@@ -317,16 +226,27 @@ async def delete_session(session_id: uuid.UUID, user: UserDep, services: Service
     row = await history.get(str(session_id))
     if row is None:
         raise NotFound(ErrorCode.SESSION_NOT_FOUND, "Session not found")
-    _check_access(row.participant_ids, None, user)
+    check_access(row, user, hidden_counts=False)
     await history.hide_for(row.id, user.id)
     return Response(status_code=204)
+
+
+@router.get("/{session_id}/report", summary="Get training report", response_model=SessionReport)
+async def session_report(session_id: uuid.UUID, user: UserDep, services: ServicesDep) -> SessionReport:
+    """The caller's completed report; otherwise 404 SESSION_REPORT_NOT_READY (a row in another state, or
+    a candidate's report still to come) or SESSION_REPORT_UNAVAILABLE (no row and not a candidate)."""
+    row = await visible_session(services, str(session_id), user, finished=False)
+    found = await SessionArtifacts(services.mongo).report(row.id, user.id)
+    if found is None or not found.completed:
+        raise report_refusal(found, row.role_of(user.id))
+    return report_view(found)
 
 
 def _event(item: TimelineItem) -> SessionEvent:
     return SessionEvent(id=item.id, type=item.type, at=item.at, actorId=item.actor_id, data=item.data)
 
 
-@router.get("/{session_id}/events", summary="Get session event timeline")
+@router.get("/{session_id}/events", summary="Get session event timeline", response_model=SessionEventPage)
 async def session_events(
     session_id: uuid.UUID,
     user: UserDep,
@@ -334,7 +254,7 @@ async def session_events(
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=TIMELINE_LIMIT_MAX)] = TIMELINE_LIMIT_DEFAULT,
 ) -> SessionEventPage:
-    row = await visible_session(services, str(session_id), user)
+    row = await visible_session(services, str(session_id), user, finished=False)
     after = _timeline_position(cursor) if cursor else None
     items = await SessionTimeline(services.mongo).page(row, limit, after)
     page, more = items[:limit], len(items) > limit
@@ -344,22 +264,25 @@ async def session_events(
     return SessionEventPage(data=data, pagination=Pagination(nextCursor=next_cursor, hasMore=more))
 
 
-@router.get("/{session_id}/snapshots", summary="Get code snapshots")
+@router.get("/{session_id}/snapshots", summary="Get code snapshots", response_model=CodeSnapshotPage)
 async def snapshots(
     session_id: uuid.UUID,
     user: UserDep,
     services: ServicesDep,
     cursor: Cursor = None,
-    limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)] = 100,
+    limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)] = SNAPSHOT_LIMIT_DEFAULT,
 ) -> CodeSnapshotPage:
-    await require_session(services, str(session_id), user)
+    """Oldest first by (timestamp, id); ongoing sessions too (as the reference)."""
+    row = await visible_session(services, str(session_id), user, finished=False)
     after = None
     if cursor:
         position = decode_cursor(cursor)
+        if not _cursor_int(position.value) or not _canonical_uuid(position.id):
+            raise _bad_cursor()
         after = (position.moment, position.id)
-    rows = await DocumentStore(services.mongo).code_snapshots(str(session_id), limit, after)
+    rows = await DocumentStore(services.mongo).code_snapshots(row.id, limit, after)
     page, more = rows[:limit], len(rows) > limit
-    data = [_code_snapshot(r) for r in page]
+    data = [code_snapshot(r) for r in page]
     last = page[-1] if page else None
     next_cursor = time_cursor(last["createdAt"], last["_id"]) if more and last else None
     return CodeSnapshotPage(data=data, pagination=Pagination(nextCursor=next_cursor, hasMore=more))

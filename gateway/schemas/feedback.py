@@ -1,5 +1,8 @@
-"""Peer feedback shapes: the seed's PeerFeedbackRatings and PeerFeedbackEntry, the submit body, the views.
+"""Peer feedback shapes: the seed's PeerFeedbackRatings, the reference's PeerFeedbackEntry (§3.19) and
+progress (§4.9), the submit and skip bodies, the views.
 
+The submit body takes the reference's `{candidateId, feedbackText}` or the seed's `{candidateId, ratings,
+text?, wouldPairAgain}` (or both together); which combinations are valid is checked by the route.
 Ratings are strict integers 1..5 (no "3", 3.0 or true). `overall` is required; the four dimensions are
 optional (null = "no basis to judge", e.g. the code quality of an interviewer who wrote little code).
 """
@@ -7,7 +10,7 @@ optional (null = "no basis to judge", e.g. the code quality of an interviewer wh
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, StrictBool, StringConstraints
 
@@ -35,32 +38,61 @@ class PeerFeedbackRatings(StrictBody):
 
 class SubmitPeerFeedbackRequest(StrictBody):
     candidateId: uuid.UUID = Field(description="The session participant being rated")
-    ratings: PeerFeedbackRatings
-    text: FeedbackText | None = Field(default=None, description="Trimmed; 1..2000 characters when present")
-    wouldPairAgain: StrictBool
+    feedbackText: FeedbackText | None = Field(
+        default=None, description="The reference's free text (trimmed, 1..2000); required without ratings"
+    )
+    ratings: PeerFeedbackRatings | None = Field(default=None, description="Requires wouldPairAgain")
+    text: FeedbackText | None = Field(default=None, description="The seed's name of feedbackText")
+    wouldPairAgain: StrictBool | None = Field(default=None, description="Requires ratings")
+
+
+class SkipPeerFeedbackRequest(StrictBody):
+    candidateId: uuid.UUID = Field(description="The session participant not to give feedback about")
 
 
 class PeerFeedbackEntry(ApiModel):
+    """One submitted feedback. `feedbackText` is always a string: for ratings-only feedback it is
+    written from the ratings. Ours: `ratings` and `wouldPairAgain` (null for free-text feedback)."""
+
     id: str
     sessionId: str
     roomId: str
+    status: Literal["submitted", "skipped"]
     reviewerId: str
     reviewerName: str
     reviewerAvatarUrl: str | None
     candidateId: str
     candidateName: str
     candidateAvatarUrl: str | None
-    ratings: PeerFeedbackRatings
-    feedbackText: str | None
-    wouldPairAgain: bool
+    feedbackText: str
     createdAt: UtcDatetime
+    ratings: PeerFeedbackRatings | None
+    wouldPairAgain: bool | None
 
 
 class PeerFeedbackList(ApiModel):
-    """`allSubmitted`: the room is finished and every rater has rated every other rater."""
+    """`allSubmitted`: every rater has resolved (submitted or skipped) every other rater."""
 
     allSubmitted: bool
     data: list[PeerFeedbackEntry]
+
+
+class PeerFeedbackTarget(ApiModel):
+    """Someone the caller is expected to resolve; `createdAt` is when they did (null while pending)."""
+
+    candidateId: str
+    candidateName: str
+    candidateAvatarUrl: str | None
+    role: Literal["candidate", "interviewer"]
+    state: Literal["pending", "submitted", "skipped"]
+    createdAt: UtcDatetime | None
+
+
+class PeerFeedbackProgress(ApiModel):
+    """The caller's to-do list; `allSubmitted`: nothing of it is pending."""
+
+    allSubmitted: bool
+    targets: list[PeerFeedbackTarget]
 
 
 class MyPeerFeedback(ApiModel):

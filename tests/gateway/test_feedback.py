@@ -1,5 +1,6 @@
-"""Peer feedback: submit rules, visibility, the caller's to-do list and the session route, through the real
-gateway, a real local Ray and the real database (rooms are driven to `finished` by their host)."""
+"""Peer feedback: submit rules, visibility, the caller's to-do list, and the session routes' submit, skip and
+skip-all rules, through the real gateway, a real local Ray and the real database (rooms are driven to
+`finished` by their host). Response shapes are checked against the reference in test_sessions_contract."""
 
 from __future__ import annotations
 
@@ -114,6 +115,7 @@ async def test_submit_returns_the_stored_entry(client: httpx.AsyncClient, servic
     assert entry == {
         "sessionId": f.session_id,
         "roomId": f.room["roomId"],
+        "status": "submitted",
         "reviewerId": f.host.id,
         "reviewerName": "Host Person",
         "reviewerAvatarUrl": "https://cdn.example.com/host.png",
@@ -132,15 +134,19 @@ async def test_submit_returns_the_stored_entry(client: httpx.AsyncClient, servic
     }
     stored = await services.mongo.db["peer_feedback"].find_one({"sessionId": f.session_id})
     assert stored is not None
-    assert (stored["reviewerId"], stored["candidateId"], stored["text"]) == (
+    assert (stored["reviewerId"], stored["candidateId"], stored["text"], stored["status"]) == (
         f.host.id,
         f.guest.id,
         "Clear and calm.",
+        "submitted",
     )
     assert stored["ratings"]["overall"] == 5
     assert stored["wouldPairAgain"] is True
     without_text = ok(await post(client, f.guest, f.path, _body(f.host, wouldPairAgain=False)), 201)
-    assert without_text["feedbackText"] is None
+    assert without_text["feedbackText"] == (  # always a string: written from the ratings
+        "Overall: 4/5; Problem solving: 4/5; Communication: 5/5; Code quality: 3/5; Collaboration: 4/5; "
+        "Would pair again: no"
+    )
     assert without_text["ratings"] == GOOD_RATINGS
     assert without_text["wouldPairAgain"] is False
 
@@ -201,7 +207,8 @@ async def test_observers_neither_give_nor_receive(client: httpx.AsyncClient) -> 
     assert await _read(client, watcher, f"{f.path}/mine") == {"data": [], "pending": []}
     for reviewer, candidate in ((f.host, f.guest), (f.guest, f.host)):
         assert (await post(client, reviewer, f.path, _body(candidate))).status_code == 201
-    assert await _read(client, watcher, f.path) == {"allSubmitted": True, "data": []}
+    watched = await _read(client, watcher, f.path)  # once all is resolved, every reader sees it all
+    assert (watched["allSubmitted"], len(watched["data"])) == (True, 2)
     assert len((await _read(client, f.guest, f.path))["data"]) == 2
 
 
@@ -241,7 +248,12 @@ BAD_BODIES: list[tuple[Json, str]] = [
     ({"text": 5}, "text"),
     ({"wouldPairAgain": "yes"}, "wouldPairAgain"),
     ({"wouldPairAgain": MISSING}, "wouldPairAgain"),
-    ({"feedbackText": "hi"}, "feedbackText"),
+    ({"wouldPairAgain": None}, "wouldPairAgain"),
+    ({"ratings": MISSING, "wouldPairAgain": MISSING}, "feedbackText"),
+    ({"ratings": MISSING, "wouldPairAgain": MISSING, "feedbackText": "  "}, "feedbackText"),
+    ({"ratings": MISSING, "wouldPairAgain": MISSING, "feedbackText": "x" * 2001}, "feedbackText"),
+    ({"ratings": MISSING, "wouldPairAgain": MISSING, "feedbackText": 7}, "feedbackText"),
+    ({"feedbackText": "hi", "text": "there"}, "feedbackText"),
     ({"zzUnknown": 1}, "zzUnknown"),
 ]
 
@@ -328,6 +340,30 @@ async def test_session_route_matches_the_room_route(client: httpx.AsyncClient, s
     assert len((await _read(client, f.guest, by_session))["data"]) == 2
 
 
+async def test_a_submit_replaces_a_skip_and_a_skip_never_replaces_a_submit(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    f = await _finished(client)
+    stored, by_session = services.mongo.db["peer_feedback"], f"/api/sessions/{f.session_id}/feedback"
+    assert (await post(client, f.host, f"{by_session}/skip", {"candidateId": f.guest.id})).status_code == 200
+    skip = await stored.find_one({"reviewerId": f.host.id})
+    assert skip is not None
+    assert (skip["status"], skip["text"]) == ("skipped", None)
+    assert (await post(client, f.host, f"{by_session}/skip", {"candidateId": f.guest.id})).status_code == 200
+    entry = ok(await post(client, f.host, f.path, _body(f.guest, text="After all")), 201)
+    assert (entry["id"], entry["status"], entry["feedbackText"]) == (skip["_id"], "submitted", "After all")
+    raced = await asyncio.gather(
+        post(client, f.guest, by_session, {"candidateId": f.host.id, "feedbackText": "Kind"}),
+        post(client, f.guest, f"{by_session}/skip-all"),
+    )
+    assert sorted(r.status_code for r in raced) == [200, 201]
+    rows = {(d["reviewerId"], d["status"], d["text"]) async for d in stored.find({"sessionId": f.session_id})}
+    assert rows == {(f.host.id, "submitted", "After all"), (f.guest.id, "submitted", "Kind")}
+    again = await post(client, f.guest, by_session, {"candidateId": f.host.id, "feedbackText": "Twice"})
+    assert err(again, 409) == "FEEDBACK_ALREADY_SUBMITTED"
+    assert (await _read(client, f.host, f"{f.path}/mine"))["pending"] == []
+
+
 async def test_rooms_without_peer_sessions_have_nothing_to_rate(client: httpx.AsyncClient) -> None:
     host, guest = await register(client), await register(client)
     ai = await create_room(client, host, mode="ai")
@@ -353,22 +389,3 @@ async def test_delete_room_drops_its_feedback(client: httpx.AsyncClient, service
     assert await repo.delete_room(dropped.room["roomId"]) == 0
     assert await repo.for_session(dropped.session_id) == []
     assert len(await repo.for_session(kept.session_id)) == 1
-
-
-async def test_openapi_names_the_schemas_summaries_and_tag(client: httpx.AsyncClient) -> None:
-    spec = ok(await client.get("/api/openapi.json"))
-    components = spec["components"]["schemas"]
-    assert {"PeerFeedbackRatings", "PeerFeedbackEntry"} <= set(components)
-    assert not [name for name in components if name.startswith("PeerFeedbackRatings-")]
-    assert components["PeerFeedbackRatings"]["required"] == ["overall"]
-    expected = {
-        ("post", "/api/rooms/{room_id}/feedback"): "Submit peer evaluation",
-        ("get", "/api/rooms/{room_id}/feedback"): "Get all feedback for this room",
-        ("get", "/api/rooms/{room_id}/feedback/mine"): "Get my submitted feedback",
-        ("get", "/api/sessions/{session_id}/feedback"): "Get peer feedback for this session",
-    }
-    for (method, path), summary in expected.items():
-        operation = spec["paths"][path][method]
-        assert operation["summary"] == summary
-        assert operation["tags"] == ["feedback"]
-    assert spec["paths"]["/api/rooms/{room_id}/feedback"]["post"]["responses"]["201"]
