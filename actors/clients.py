@@ -143,6 +143,12 @@ class RoomClient:
         result: list[bytes] = await self._call(room_id, "receive", user_id, frames, retry=True)
         return result
 
+    async def relayed(
+        self, room_id: str, gateway_id: str, batches: list[tuple[str, int, list[bytes]]]
+    ) -> None:
+        """Frames a gateway already relayed to its sockets; Yjs updates are idempotent: safe to retry."""
+        await self._call(room_id, "relayed", gateway_id, batches, retry=True)
+
     async def wait_events(self, room_id: str, after_seq: int, timeout_s: float) -> Batch:
         result: Batch = await self._call(
             room_id, "wait_events", after_seq, timeout_s, retry=True, timeout_s=timeout_s + 15

@@ -23,15 +23,14 @@ from typing import Any
 
 from actors import purge
 from actors.chat import RoomChat
-from actors.collab import RoomDocument
+from actors.collab import Relay, RoomDocument
 from actors.outbox import Batch, Entry, Outbox
 from actors.writer import Writer
 from engine.collab.document import lines_of_code
 from engine.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
 from engine.room import commands as c
-from engine.room.access import admission
+from engine.room.access import admission, can_edit
 from engine.room.aggregate import apply
-from engine.room.roles import RoomRole
 from engine.room.state import Room, RoomSettings, new_room
 from engine.room.status import RoomStatus
 from storage.chat import ChatRepository
@@ -112,6 +111,7 @@ class RoomActor:
         self._destroyed = False
         self._purge: asyncio.Task[None] | None = None
         self._crash_after: str | None = None
+        self._holds: dict[str, asyncio.Event] = {}
 
     async def ping(self) -> str:
         return self._room_id
@@ -330,15 +330,17 @@ class RoomActor:
         call ran). Writes from observers, from candidates while the editor is locked, and from anyone
         not active in the room are dropped; a malformed frame raises."""
         room = await self._require()
-        member = room.participant(user_id)
-        can_write = bool(
-            member
-            and member.is_active
-            and room.status is not RoomStatus.FINISHED
-            and member.role is not RoomRole.OBSERVER
-            and not (member.role is RoomRole.CANDIDATE and room.editor_locked)
-        )
-        return self._doc().receive(user_id, can_write, frames)
+        return self._doc().receive(user_id, can_edit(room, user_id), frames)
+
+    async def relayed(self, gateway_id: str, batches: list[tuple[str, int, list[bytes]]]) -> None:
+        """Frames a gateway accepted (its write check decided) and relayed to its own sockets, as
+        `(user, first relay seq, frames)`: applied to the authoritative document, persisted and published
+        to the other gateways (see RoomDocument.apply_relayed). Safe to repeat: Yjs updates are
+        idempotent."""
+        await self._require()
+        await self._held("relayed")
+        for user_id, first_seq, frames in batches:
+            self._doc().apply_relayed(user_id, frames, Relay(gateway_id, first_seq))
 
     async def chat_history(self) -> dict[str, Any]:
         """The `chat-history` a joining socket gets."""
@@ -481,6 +483,21 @@ class RoomActor:
             return False
         self._crash_after = method
         return True
+
+    async def arm_hold(self, method: str, held: bool) -> bool:
+        """Tests only (`fault_injection`): calls of `method` wait until the hold is lifted (a slow actor)."""
+        if not self._runtime.fault_injection:
+            return False
+        if held:
+            self._holds.setdefault(method, asyncio.Event())
+        elif method in self._holds:
+            self._holds.pop(method).set()
+        return True
+
+    async def _held(self, method: str) -> None:
+        hold = self._holds.get(method)
+        if hold is not None:
+            await hold.wait()
 
     def _maybe_crash(self, method: str) -> None:
         if self._crash_after == method:

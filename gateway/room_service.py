@@ -12,7 +12,7 @@ import contextlib
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from actors.clients import RoomActorGone, RoomClient
@@ -41,6 +41,8 @@ class RoomService:
     services: Services
     client: RoomClient
     repo: RoomRepository
+    listeners: list[Callable[[Room], None]] = field(default_factory=list)
+    """Told the room after every command this gateway ran (the websocket hub's write check follows)."""
 
     @classmethod
     def build(cls, services: Services, runtime: RoomRuntime) -> RoomService:
@@ -78,6 +80,8 @@ class RoomService:
         if isinstance(found, Room):
             apply(found, command, now)  # raises the engine's refusal; nothing is persisted
             return Outcome(room=found, events=[], seq=0)
+        for listener in self.listeners:
+            listener(found.room)
         return found
 
     async def attach(self, room_id: str, user_id: str, socket_id: str) -> Outcome:

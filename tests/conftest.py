@@ -25,6 +25,7 @@ import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from gateway.app import create_app  # noqa: E402
+from gateway.cli import server_config  # noqa: E402
 from gateway.services import Services  # noqa: E402
 from gateway.settings import Config, Settings, load_config  # noqa: E402
 from tests import processes  # noqa: E402
@@ -137,11 +138,9 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def live_url(app: FastAPI) -> AsyncIterator[str]:
     """The session's app served by a real uvicorn on a free port (its lifespan already runs)."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, lifespan="off", log_config=None, ws_max_size=1024 * 1024
-        )
-    )
+    config = server_config(app, "127.0.0.1", port)  # as the product runs it (proxy headers off)
+    config.lifespan = "off"
+    server = uvicorn.Server(config)
     task = asyncio.get_running_loop().create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)  # bounded-poll: uvicorn offers no start event

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pycrdt import Doc, Map, Text
+from pycrdt import get_state as update_state
 from pycrdt import merge_updates as merge_crdt_updates
 
 from engine.errors import ErrorCode, InvalidInput
@@ -48,6 +49,15 @@ def apply_update(doc: Doc[Any], update: bytes) -> None:
         return
     try:
         doc.apply_update(update)
+    except Exception as exc:
+        raise InvalidInput(ErrorCode.COLLAB_INVALID_REQUEST, "Malformed document update") from exc
+
+
+def check_update(update: bytes) -> None:
+    """Refuse an update that does not decode (without any document): a gateway relays only updates
+    every peer can apply."""
+    try:
+        update_state(update)
     except Exception as exc:
         raise InvalidInput(ErrorCode.COLLAB_INVALID_REQUEST, "Malformed document update") from exc
 

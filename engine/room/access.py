@@ -83,3 +83,16 @@ def admission(room: Room, user_id: str) -> str | None:
     if room.status is RoomStatus.FINISHED:
         return "room-finished"
     return None
+
+
+def can_edit(room: Room, user_id: str) -> bool:
+    """Whether the user's document writes are accepted: an active participant of a live room, not an
+    observer, and not a candidate while the editor is locked (everyone else's writes are dropped)."""
+    found = room.participant(user_id)
+    return bool(
+        found
+        and found.is_active
+        and room.status is not RoomStatus.FINISHED
+        and found.role is not RoomRole.OBSERVER
+        and not (found.role is RoomRole.CANDIDATE and room.editor_locked)
+    )

@@ -14,19 +14,21 @@ import json
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from actors.room import Outcome
-from engine.errors import DomainError, Forbidden, InvalidInput, NotFound
+from engine.errors import DomainError, Forbidden, NotFound
 from engine.identity import ensure_active
 from engine.room.state import Room
 from gateway.errors import close_code_for
 from gateway.room_service import RoomService
 from gateway.services import Services
 from gateway.ws import codes
-from gateway.ws.feed import FeedHub
+from gateway.ws.feed import FeedHub, RoomFeed
+from gateway.ws.relay import Forwarder, sort_frames
 from gateway.ws.subscriber import Subscriber
 
 router = APIRouter()
@@ -114,11 +116,11 @@ async def _serve(
     socket with a code (4004 when the room is gone, else 4011: reconnect and resync), so a socket is
     never left open and silent."""
     hub: FeedHub = ws.app.state.hub
-    hub.join(room_id, subscriber, outcome.seq, room_state(outcome.room), outcome.epoch)
+    feed = hub.join(room_id, subscriber, outcome.seq, outcome.room, room_state(outcome.room), outcome.epoch)
     try:
         for frame in await rooms.client.hello(room_id):
             subscriber.send(frame)
-        await _receive(ws, subscriber, room_id, rooms)
+        await _receive(ws, Link(subscriber, room_id, rooms, feed, hub.forwarder))
     except* NotFound:
         subscriber.close(codes.ROOM_NOT_FOUND, "Room not found")
     except* Exception:
@@ -128,15 +130,26 @@ async def _serve(
         hub.leave(room_id, subscriber)
 
 
-async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: RoomService) -> None:
+@dataclass(frozen=True)
+class Link:
+    """One socket's place: who, which room, and the gateway parts its frames go through."""
+
+    subscriber: Subscriber
+    room_id: str
+    rooms: RoomService
+    feed: RoomFeed
+    forwarder: Forwarder
+
+
+async def _receive(ws: WebSocket, link: Link) -> None:
     """Read frames into a bounded inbox while a worker handles them: binary frames that arrived while the
     previous actor call ran go to the actor together, in one call. When the inbox is full the reader
     stops reading, so a client that outpaces its room is slowed by TCP rather than buffered here."""
     inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue(INBOX_FRAMES)
     async with asyncio.TaskGroup() as tasks:
-        tasks.create_task(_work(inbox, subscriber, room_id, rooms))
+        tasks.create_task(_work(inbox, link))
         try:
-            while not subscriber.closed:
+            while not link.subscriber.closed:
                 try:
                     message = await ws.receive()
                 except WebSocketDisconnect:
@@ -152,9 +165,7 @@ async def _receive(ws: WebSocket, subscriber: Subscriber, room_id: str, rooms: R
             await inbox.put(None)
 
 
-async def _work(
-    inbox: asyncio.Queue[str | bytes | None], subscriber: Subscriber, room_id: str, rooms: RoomService
-) -> None:
+async def _work(inbox: asyncio.Queue[str | bytes | None], link: Link) -> None:
     """Handle the inbox in order until its end marker; consecutive binary frames form one batch."""
     while True:
         taken = [await inbox.get()]
@@ -166,29 +177,34 @@ async def _work(
                 binary.append(frame)
                 continue
             if binary:
-                await _on_binary(subscriber, room_id, rooms, binary)
+                await _on_binary(link, binary)
                 binary = []
             if frame is None:
                 return
-            if not subscriber.closed:
-                await _on_text(subscriber, room_id, rooms, frame)
+            if not link.subscriber.closed:
+                await _on_text(link.subscriber, link.room_id, link.rooms, frame)
         if binary:
-            await _on_binary(subscriber, room_id, rooms, binary)
+            await _on_binary(link, binary)
 
 
-async def _on_binary(subscriber: Subscriber, room_id: str, rooms: RoomService, frames: list[bytes]) -> None:
-    """y-protocols frames: the actor applies them (or drops forbidden writes) and answers the sender.
-    A malformed frame closes the sender with 1007 after every frame before it has taken effect; any
-    other failure propagates and closes the socket with a code."""
-    if subscriber.closed:
+async def _on_binary(link: Link, frames: list[bytes]) -> None:
+    """y-protocols frames (see gateway/ws/relay.py): accepted writes and awareness go to the room's other
+    local sockets at once and to the actor in the background; a sync step 1 is answered by the actor
+    once it has every frame relayed so far. A malformed frame closes the sender with 1007 after every
+    frame before it has taken effect; any other failure propagates and closes the socket with a code."""
+    sub = link.subscriber
+    if sub.closed:
         return
-    try:
-        replies = await rooms.client.receive(room_id, subscriber.user_id, frames)
-    except InvalidInput:
-        subscriber.close(codes.MALFORMED, "Malformed frame")
-        return
-    for reply in replies:
-        subscriber.send(reply)
+    batch = sort_frames(frames, link.feed.may_write(sub.user_id))
+    if batch.relayed:
+        first = link.feed.relay_local(sub, batch.relayed)
+        link.forwarder.push(link.room_id, sub.user_id, first, batch.relayed)
+    if batch.to_actor:
+        await link.forwarder.settle(link.room_id)
+        for reply in await link.rooms.client.receive(link.room_id, sub.user_id, batch.to_actor):
+            sub.send(reply)
+    if batch.malformed:
+        sub.close(codes.MALFORMED, "Malformed frame")
 
 
 async def _on_text(subscriber: Subscriber, room_id: str, rooms: RoomService, text: str) -> None:

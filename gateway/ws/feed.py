@@ -12,18 +12,21 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from actors.clients import RoomActorGone
 from actors.outbox import Batch
 from engine.collab.wire import FrameKind, encode
 from engine.errors import DomainError, NotFound
+from engine.room.access import can_edit
 from engine.room.state import Room
 from engine.room.status import RoomStatus
 from gateway.room_service import RoomService
 from gateway.ws import codes
+from gateway.ws.relay import Forwarder
 from gateway.ws.subscriber import Subscriber
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,8 @@ POLL_S = 10.0
 RETRY_S = 0.5
 StateView = Callable[[Room], Awaitable[dict[str, Any]]]
 BINARY_EVENTS = frozenset({"y-sync", "y-awareness"})
+VOLATILE_PREFIXES = ("chat-", "execution-", "static-analysis-", "ai-", "timer")
+"""Events that cannot change who may write (everything else makes the write check re-read the room)."""
 STATE_EVENTS: dict[str, dict[str, str]] = {
     "phase-change": {"phase": "phase"},
     "editor-lock": {"locked": "editorLocked"},
@@ -54,13 +59,40 @@ class RoomFeed:
     task: asyncio.Task[None] | None = None
     state: dict[str, Any] = field(default_factory=dict)
     epoch: str = ""
+    gateway_id: str = ""
+    room: Room | None = None
+    """The room as this gateway last saw it: what the hot path's write check reads."""
+    relay_seq: int = 0
+    """Frames this gateway relayed in this room so far (each socket remembers the count it joined at)."""
 
     def add(self, subscriber: Subscriber) -> None:
         """Register a socket; an older socket of the same user is replaced (closed with 4009)."""
         old = self.subscribers.get(subscriber.user_id)
         if old is not None and old is not subscriber:
             old.close(codes.ALREADY_CONNECTED, "Replaced by new connection")
+        subscriber.joined_relay_seq = self.relay_seq
         self.subscribers[subscriber.user_id] = subscriber
+
+    def may_write(self, user_id: str) -> bool:
+        return self.room is not None and can_edit(self.room, user_id)
+
+    def relay_local(self, sender: Subscriber, frames: list[bytes]) -> int:
+        """Send accepted frames to this gateway's other sockets of the room; returns the first frame's
+        relay seq (the actor echoes it, see `_relay`)."""
+        first = self.relay_seq + 1
+        self.relay_seq += len(frames)
+        for sub in list(self.subscribers.values()):
+            if sub is not sender:
+                for frame in frames:
+                    sub.send(frame)
+        return first
+
+    def observe(self, room: Room) -> None:
+        """A command this gateway ran changed the room: its write check follows at once."""
+        self.room = room
+        if room.status is RoomStatus.FINISHED:
+            return
+        self.state.update({"editorLocked": room.editor_locked})
 
     def remove(self, subscriber: Subscriber) -> None:
         if self.subscribers.get(subscriber.user_id) is subscriber:
@@ -101,13 +133,24 @@ class RoomFeed:
                 await self._resync(batch.last_seq)
                 recovering = False
                 continue
-            self._deliver(batch)
+            if self._deliver(batch):
+                await self._refresh()
 
-    def _deliver(self, batch: Batch) -> None:
+    async def _refresh(self) -> None:
+        """Re-read the room for the write check after a membership, role or phase event."""
+        with contextlib.suppress(DomainError):
+            self.room = await self.rooms.state(self.room_id)
+
+    def _deliver(self, batch: Batch) -> bool:
+        """Fan a batch out; True when it held an event after which the write check must re-read the room."""
+        stale = False
         for entry in batch.entries:
             if entry.type in BINARY_EVENTS:
-                self._relay(entry.data["frame"], str(entry.data.get("origin")))
+                self._relay(entry.data)
                 continue
+            stale = stale or not entry.type.startswith(VOLATILE_PREFIXES)
+            if entry.type == "editor-lock" and self.room is not None:
+                self.room = replace(self.room, editor_locked=bool(entry.data.get("locked")))
             if entry.type == "socket-kick":
                 self._kick(
                     str(entry.data.get("userId")), entry.data.get("code"), str(entry.data.get("reason"))
@@ -116,10 +159,16 @@ class RoomFeed:
             self.broadcast(entry.type, entry.data, entry.seq)
             self._side_effects(entry.type, entry.data)
         self.seq = batch.last_seq
+        return stale
 
-    def _relay(self, frame: bytes, origin: str) -> None:
+    def _relay(self, data: dict[str, Any]) -> None:
+        """A document or awareness frame from the actor, for every socket but its author's. Frames this
+        gateway relayed itself already reached the sockets present then: only later ones get them."""
+        origin, frame = str(data.get("origin")), data["frame"]
+        own = data.get("gateway") == self.gateway_id
+        since = int(data.get("relaySeq") or 0)
         for sub in list(self.subscribers.values()):
-            if sub.user_id != origin:
+            if sub.user_id != origin and (not own or sub.joined_relay_seq >= since):
                 sub.send(frame)
 
     def _side_effects(self, kind: str, data: dict[str, Any]) -> None:
@@ -151,6 +200,7 @@ class RoomFeed:
             await asyncio.sleep(RETRY_S)
             return
         self.seq = last_seq
+        self.room = room
         self.state = await self.state_view(room)
         self.broadcast("resync", dict(self.state))
         for sub in list(self.subscribers.values()):
@@ -180,14 +230,32 @@ class RoomFeed:
 
 @dataclass
 class FeedHub:
-    """The gateway's feeds, one per room with local sockets."""
+    """The gateway's feeds, one per room with local sockets, and its forwarder of relayed frames."""
 
     rooms: RoomService
     state_view: StateView
+    gateway_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     feeds: dict[str, RoomFeed] = field(default_factory=dict)
+    forwarder: Forwarder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.forwarder = Forwarder(self.rooms.client, self.gateway_id, self.resync_room)
+        self.rooms.listeners.append(self.observe)
+
+    def observe(self, room: Room) -> None:
+        feed = self.feeds.get(room.id)
+        if feed is not None:
+            feed.observe(room)
+
+    def resync_room(self, room_id: str) -> None:
+        """The room's relayed frames could not reach its actor: every local socket reconnects and
+        syncs both ways (4011), so nothing is lost."""
+        feed = self.feeds.get(room_id)
+        for sub in list(feed.subscribers.values()) if feed is not None else []:
+            sub.close(codes.RESYNC, "Reconnect to resync")
 
     def join(
-        self, room_id: str, subscriber: Subscriber, seq: int, state: dict[str, Any], epoch: str
+        self, room_id: str, subscriber: Subscriber, seq: int, room: Room, state: dict[str, Any], epoch: str
     ) -> RoomFeed:
         feed = self.feeds.get(room_id)
         if feed is None or feed.task is None or feed.task.done():
@@ -198,6 +266,8 @@ class FeedHub:
                 seq=seq,
                 state=state,
                 epoch=epoch,
+                gateway_id=self.gateway_id,
+                room=room,
             )
             self.feeds[room_id] = feed
             feed.add(subscriber)
@@ -216,6 +286,7 @@ class FeedHub:
             self.feeds.pop(room_id, None)
 
     async def close(self) -> None:
+        await self.forwarder.close()
         for feed in list(self.feeds.values()):
             if feed.task is not None:
                 feed.task.cancel()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from actors import deploy
+from actors.clients import RoomClient, call
 from tests.gateway.rooms_support import create_room, join
 from tests.gateway.ws_support import close_code, open_socket
 from tests.gateway.yjs_support import Peer
@@ -72,3 +75,36 @@ async def test_ws_valid_then_malformed_never_silences_the_peer(
     await watcher.pump(0.2)
     for i in range(ROUNDS):
         await _round(i, live_url, rid, a_token, watcher)
+
+
+async def test_ws_keystrokes_reach_local_peers_without_waiting_for_the_actor(
+    client: httpx.AsyncClient, live_url: str, app: FastAPI
+) -> None:
+    """The hot path: with the room actor holding every relayed batch (as a slow or busy actor would),
+    an edit still reaches the other socket on this gateway; the actor gets it once it answers again."""
+    a, b = await register(client), await register(client)
+    room = await create_room(client, a)
+    rid = room["roomId"]
+    await join(client, b, room)
+    writer = await _peer(live_url, rid, await _token(client, a, rid))
+    reader = await _peer(live_url, rid, await _token(client, b, rid))
+    await writer.pump(0.2)
+    await reader.pump(0.2)
+    handle = deploy.get_named("room", rid)
+    assert handle is not None
+    assert await call(handle.arm_hold.remote("relayed", True))
+    await writer.type(0, "fast")
+    await reader.until(lambda: "fast" in str(reader.text), timeout_s=10)
+    assert "fast" not in await _actor_code(app, rid)
+    await call(handle.arm_hold.remote("relayed", False))
+
+    async def actor_has_it() -> bool:
+        return "fast" in await _actor_code(app, rid)
+
+    await wait_until(actor_has_it, timeout_s=10)
+
+
+async def _actor_code(app: FastAPI, room_id: str) -> str:
+    door: RoomClient = app.state.rooms.client
+    _, code = await door.code(room_id)
+    return code
