@@ -22,11 +22,21 @@ async def bounded(reply: Awaitable[T], timeout_s: float) -> T:
     """Await a Ray reply for at most `timeout_s`. Unlike `asyncio.wait_for`, a timed-out reply is
     abandoned without waiting for its cancellation (a call stuck on a crashed actor may never settle)."""
     future = asyncio.ensure_future(reply)
-    done, _ = await asyncio.wait({future}, timeout=timeout_s)
+    try:
+        done, _ = await asyncio.wait({future}, timeout=timeout_s)
+    finally:
+        if not future.done():  # timed out, or the caller was cancelled: nobody will read the reply
+            future.add_done_callback(_discard)
+            future.cancel()
     if not done:
-        future.cancel()
         raise TimeoutError
     return future.result()
+
+
+def _discard(future: asyncio.Future[Any]) -> None:
+    """Read an abandoned reply's outcome so that its failure is not reported as never retrieved."""
+    if not future.cancelled():
+        future.exception()
 
 
 async def call(reply: Awaitable[T], timeout_s: float = DEFAULT_TIMEOUT_S) -> T:
@@ -143,15 +153,27 @@ class RoomClient:
         result: list[bytes] = await self._call(room_id, "receive", user_id, frames, retry=True)
         return result
 
-    async def relayed(
-        self, room_id: str, gateway_id: str, batches: list[tuple[str, int, list[bytes]]]
-    ) -> None:
+    async def relayed(self, room_id: str, gateway_id: str, batches: list[tuple[str, list[bytes]]]) -> None:
         """Frames a gateway already relayed to its sockets; Yjs updates are idempotent: safe to retry."""
         await self._call(room_id, "relayed", gateway_id, batches, retry=True)
 
-    async def wait_events(self, room_id: str, after_seq: int, timeout_s: float) -> Batch:
+    async def wait_events(
+        self,
+        room_id: str,
+        after_seq: int,
+        timeout_s: float,
+        gateway_id: str | None = None,
+        epoch: str | None = None,
+    ) -> Batch:
         result: Batch = await self._call(
-            room_id, "wait_events", after_seq, timeout_s, retry=True, timeout_s=timeout_s + 15
+            room_id,
+            "wait_events",
+            after_seq,
+            timeout_s,
+            gateway_id,
+            epoch,
+            retry=True,
+            timeout_s=timeout_s + 15,
         )
         return result
 

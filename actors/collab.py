@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,16 +45,8 @@ separate frames (a merged frame never grows past what one client sent at once)."
 Publish = Callable[[list[tuple[str, dict[str, Any]]]], None]
 
 
-@dataclass(frozen=True)
-class Relay:
-    """Where relayed frames came from: the gateway that relayed them and its first relay seq among them."""
-
-    gateway: str
-    first_seq: int
-
-
-def _tag(relay: Relay | None) -> dict[str, Any]:
-    return {} if relay is None else {"gateway": relay.gateway, "relaySeq": relay.first_seq}
+def _tag(gateway: str | None) -> dict[str, Any]:
+    return {} if gateway is None else {"gateway": gateway}
 
 
 def _groups(updates: list[bytes], limit: int) -> list[list[bytes]]:
@@ -138,24 +129,24 @@ class RoomDocument:
                 self._record(merge_updates(group), user_id)
         return replies
 
-    def apply_relayed(self, user_id: str, frames: list[bytes], relay: Relay) -> None:
+    def apply_relayed(self, user_id: str, frames: list[bytes], gateway: str) -> None:
         """Frames a gateway accepted and already relayed to its own sockets (its write check is the
         decision: every update is applied here too, so peers and the server never diverge). Published
-        with the gateway's id and relay seqs, so that gateway forwards them only to sockets that joined
-        after it relayed them; every other gateway forwards them to all its sockets but the author's."""
+        with the gateway's id: the other gateways forward them to their sockets, that one is not sent
+        them again (see RoomActor.wait_events)."""
         updates: list[bytes] = []
         for data in frames:
             frame = parse_frame(data)
             if frame.kind is FrameKind.AWARENESS:
-                self._relay_awareness(user_id, frame.payload, data, relay, throttle=False)
+                self._relay_awareness(user_id, frame.payload, data, gateway, throttle=False)
             elif frame.writes:
                 apply_update(self._doc, frame.payload)
                 updates.append(frame.payload)
         for group in _groups(updates, MERGE_MAX_BYTES):
-            self._record(merge_updates(group), user_id, relay)
+            self._record(merge_updates(group), user_id, gateway)
 
     def _relay_awareness(
-        self, user_id: str, payload: bytes, frame: bytes, relay: Relay | None = None, throttle: bool = True
+        self, user_id: str, payload: bytes, frame: bytes, gateway: str | None = None, throttle: bool = True
     ) -> None:
         entries = parse_awareness(payload)
         now = time.monotonic()
@@ -168,7 +159,7 @@ class RoomDocument:
                 known.pop(entry.client_id, None)
             else:
                 known[entry.client_id] = entry
-        self._publish([("y-awareness", {"frame": frame, "origin": user_id, **_tag(relay)})])
+        self._publish([("y-awareness", {"frame": frame, "origin": user_id, **_tag(gateway)})])
 
     def forget(self, user_id: str) -> None:
         """The user left or was removed: tell everyone their awareness states are gone."""
@@ -184,9 +175,9 @@ class RoomDocument:
     def state(self) -> bytes:
         return full_update(self._doc)
 
-    def _record(self, update: bytes, origin: str, relay: Relay | None = None) -> None:
+    def _record(self, update: bytes, origin: str, gateway: str | None = None) -> None:
         frame = encode(FrameKind.SYNC_UPDATE, update)
-        self._publish([("y-sync", {"frame": frame, "origin": origin, **_tag(relay)})])
+        self._publish([("y-sync", {"frame": frame, "origin": origin, **_tag(gateway)})])
         self._pending.append(update)
         if len(self._pending) >= FLUSH_MAX:
             self._start_flush(0.0)

@@ -23,7 +23,7 @@ from typing import Any
 
 from actors import purge
 from actors.chat import RoomChat
-from actors.collab import Relay, RoomDocument
+from actors.collab import RoomDocument
 from actors.outbox import Batch, Entry, Outbox
 from actors.writer import Writer
 from engine.collab.document import lines_of_code
@@ -236,9 +236,25 @@ class RoomActor:
         room = await self._require()
         return Outcome(room=room, events=[], seq=self._outbox.last_seq, epoch=self._epoch)
 
-    async def wait_events(self, after_seq: int, timeout_s: float) -> Batch:
+    async def wait_events(
+        self, after_seq: int, timeout_s: float, gateway_id: str | None = None, epoch: str | None = None
+    ) -> Batch:
+        """Long-poll the outbox. A gateway's own relayed frames are left out of what it is sent (it
+        relayed them to its sockets already): a typing room does not wake its own gateway's feed. A
+        caller that knew another incarnation (`epoch`) is answered at once, so it resyncs right away."""
         await self._ready()
-        return replace(await self._outbox.wait_after(after_seq, timeout_s), epoch=self._epoch)
+        if epoch is not None and epoch != self._epoch:
+            return replace(self._outbox.after(self._outbox.last_seq), epoch=self._epoch)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            batch = await self._outbox.wait_after(after_seq, max(0.0, deadline - loop.time()))
+            if gateway_id is None or batch.resync:
+                return replace(batch, epoch=self._epoch)
+            entries = [e for e in batch.entries if e.data.get("gateway") != gateway_id]
+            if entries or loop.time() >= deadline:
+                return replace(batch, entries=entries, epoch=self._epoch)
+            after_seq = batch.last_seq
 
     async def attach(
         self, user_id: str, socket_id: str, now: datetime | None = None, command_id: str | None = None
@@ -332,15 +348,14 @@ class RoomActor:
         room = await self._require()
         return self._doc().receive(user_id, can_edit(room, user_id), frames)
 
-    async def relayed(self, gateway_id: str, batches: list[tuple[str, int, list[bytes]]]) -> None:
+    async def relayed(self, gateway_id: str, batches: list[tuple[str, list[bytes]]]) -> None:
         """Frames a gateway accepted (its write check decided) and relayed to its own sockets, as
-        `(user, first relay seq, frames)`: applied to the authoritative document, persisted and published
-        to the other gateways (see RoomDocument.apply_relayed). Safe to repeat: Yjs updates are
-        idempotent."""
+        `(user, frames)`: applied to the authoritative document, persisted and published to the other
+        gateways (see RoomDocument.apply_relayed). Safe to repeat: Yjs updates are idempotent."""
         await self._require()
         await self._held("relayed")
-        for user_id, first_seq, frames in batches:
-            self._doc().apply_relayed(user_id, frames, Relay(gateway_id, first_seq))
+        for user_id, frames in batches:
+            self._doc().apply_relayed(user_id, frames, gateway_id)
 
     async def chat_history(self) -> dict[str, Any]:
         """The `chat-history` a joining socket gets."""

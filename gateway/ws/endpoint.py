@@ -197,8 +197,8 @@ async def _on_binary(link: Link, frames: list[bytes]) -> None:
         return
     batch = sort_frames(frames, link.feed.may_write(sub.user_id))
     if batch.relayed:
-        first = link.feed.relay_local(sub, batch.relayed)
-        link.forwarder.push(link.room_id, sub.user_id, first, batch.relayed)
+        link.feed.relay_local(sub, batch.relayed)
+        link.forwarder.push(link.room_id, sub.user_id, batch.relayed)
     if batch.to_actor:
         await link.forwarder.settle(link.room_id)
         for reply in await link.rooms.client.receive(link.room_id, sub.user_id, batch.to_actor):

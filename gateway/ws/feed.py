@@ -62,30 +62,24 @@ class RoomFeed:
     gateway_id: str = ""
     room: Room | None = None
     """The room as this gateway last saw it: what the hot path's write check reads."""
-    relay_seq: int = 0
-    """Frames this gateway relayed in this room so far (each socket remembers the count it joined at)."""
 
     def add(self, subscriber: Subscriber) -> None:
         """Register a socket; an older socket of the same user is replaced (closed with 4009)."""
         old = self.subscribers.get(subscriber.user_id)
         if old is not None and old is not subscriber:
             old.close(codes.ALREADY_CONNECTED, "Replaced by new connection")
-        subscriber.joined_relay_seq = self.relay_seq
         self.subscribers[subscriber.user_id] = subscriber
 
     def may_write(self, user_id: str) -> bool:
         return self.room is not None and can_edit(self.room, user_id)
 
-    def relay_local(self, sender: Subscriber, frames: list[bytes]) -> int:
-        """Send accepted frames to this gateway's other sockets of the room; returns the first frame's
-        relay seq (the actor echoes it, see `_relay`)."""
-        first = self.relay_seq + 1
-        self.relay_seq += len(frames)
+    def relay_local(self, sender: Subscriber, frames: list[bytes]) -> None:
+        """Send accepted frames to this gateway's other sockets of the room. A socket that joins later
+        gets them from the actor: its sync step 1 is answered once they have reached it."""
         for sub in list(self.subscribers.values()):
             if sub is not sender:
                 for frame in frames:
                     sub.send(frame)
-        return first
 
     def observe(self, room: Room) -> None:
         """A command this gateway ran changed the room: its write check follows at once."""
@@ -110,7 +104,9 @@ class RoomFeed:
         recovering = False
         while self.subscribers:
             try:
-                batch = await self.rooms.client.wait_events(self.room_id, self.seq, POLL_S)
+                batch = await self.rooms.client.wait_events(
+                    self.room_id, self.seq, POLL_S, self.gateway_id, self.epoch or None
+                )
             except RoomActorGone:
                 log.warning("room actor gone", extra={"room_id": self.room_id})
                 if await self._ended():
@@ -162,13 +158,11 @@ class RoomFeed:
         return stale
 
     def _relay(self, data: dict[str, Any]) -> None:
-        """A document or awareness frame from the actor, for every socket but its author's. Frames this
-        gateway relayed itself already reached the sockets present then: only later ones get them."""
+        """A document or awareness frame from the actor (another gateway's or the server's; this
+        gateway's own relayed frames are not sent back), for every socket but its author's."""
         origin, frame = str(data.get("origin")), data["frame"]
-        own = data.get("gateway") == self.gateway_id
-        since = int(data.get("relaySeq") or 0)
         for sub in list(self.subscribers.values()):
-            if sub.user_id != origin and (not own or sub.joined_relay_seq >= since):
+            if sub.user_id != origin:
                 sub.send(frame)
 
     def _side_effects(self, kind: str, data: dict[str, Any]) -> None:

@@ -64,7 +64,7 @@ def sort_frames(frames: list[bytes], may_write: bool) -> Sorted:
 
 @dataclass
 class _Backlog:
-    items: list[tuple[str, int, list[bytes]]] = field(default_factory=list)
+    items: list[tuple[str, list[bytes]]] = field(default_factory=list)
     frames: int = 0
     task: asyncio.Task[None] | None = None
 
@@ -79,13 +79,13 @@ class Forwarder:
     """Called with a room id when its backlog overflowed or its actor failed (resync its sockets)."""
     backlogs: dict[str, _Backlog] = field(default_factory=dict)
 
-    def push(self, room_id: str, user_id: str, first_seq: int, frames: list[bytes]) -> None:
+    def push(self, room_id: str, user_id: str, frames: list[bytes]) -> None:
         backlog = self.backlogs.setdefault(room_id, _Backlog())
         if backlog.frames + len(frames) > FORWARD_MAX_FRAMES:
             log.warning("relay backlog overflow", extra={"room_id": room_id})
             self.on_overflow(room_id)
             return
-        backlog.items.append((user_id, first_seq, frames))
+        backlog.items.append((user_id, frames))
         backlog.frames += len(frames)
         if backlog.task is None or backlog.task.done():
             backlog.task = asyncio.get_running_loop().create_task(self._drain(room_id, backlog))

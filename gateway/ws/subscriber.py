@@ -32,8 +32,6 @@ class Subscriber:
     close_code: int | None = None
     writer: asyncio.Task[None] | None = None
     closer: asyncio.Task[None] | None = None
-    joined_relay_seq: int = 0
-    """The room feed's relay count when this socket joined (see RoomFeed._relay)."""
     json_mode: bool = False
     """JSON room events go only to sockets that sent a `join` frame: stock Yjs clients (binary only)
     would fail on text frames."""
