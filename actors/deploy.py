@@ -129,3 +129,64 @@ def cluster_address() -> str:
     """The GCS address of the connected cluster (what another gateway sets as RAY_ADDRESS)."""
     address: str = ray.get_runtime_context().gcs_address
     return address
+
+
+# --- matchmaking ---------------------------------------------------------------------------------------
+MATCHMAKER = "matchmaker"
+
+
+def matchmaker(runtime: Any) -> Any:
+    """The one matchmaker actor of a database (`matchmaker:<database>`): created on first use, found by
+    name afterwards; detached and restartable (it reloads its queue from MongoDB)."""
+    from actors.matchmaker import MatchmakerActor
+
+    return (
+        ray.remote(MatchmakerActor)
+        .options(
+            name=actor_name(MATCHMAKER, runtime.database),
+            namespace=NAMESPACE,
+            lifetime="detached",
+            num_cpus=0,
+            max_restarts=-1,
+            get_if_exists=True,
+            max_concurrency=1000,
+        )
+        .remote(runtime)
+    )
+
+
+# --- the AI interviewer (one detached actor per room that uses AI) -----------------------------------
+INTERVIEWER = "interviewer"
+
+
+def spawn_interviewer(room_id: str, runtime: Any) -> Any:
+    """Create (or find, when another gateway just created it) the room's interviewer actor."""
+    from actors.interviewer import InterviewerActor
+
+    return (
+        ray.remote(InterviewerActor)
+        .options(
+            name=actor_name(INTERVIEWER, room_id),
+            namespace=NAMESPACE,
+            lifetime="detached",
+            num_cpus=0,
+            max_restarts=-1,
+            max_concurrency=100,
+            get_if_exists=True,
+        )
+        .remote(room_id, runtime)
+    )
+
+
+def get_interviewer(room_id: str) -> Any | None:
+    try:
+        return ray.get_actor(actor_name(INTERVIEWER, room_id), namespace=NAMESPACE)
+    except ValueError:
+        return None
+
+
+def kill_interviewer(room_id: str) -> None:
+    """End the room's interviewer for good (no restart); a missing one is ignored."""
+    handle = get_interviewer(room_id)
+    if handle is not None:
+        ray.kill(handle, no_restart=True)

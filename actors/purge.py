@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage.ai import AiRepository
 from storage.analyses import AnalysisRepository
 from storage.chat import ChatRepository
 from storage.client import Mongo
@@ -24,11 +25,13 @@ async def mark_destroyed(mongo: Mongo, room_id: str, now: datetime) -> None:
 
 
 async def purge(mongo: Mongo, room_id: str) -> None:
-    """Delete the room's sessions, document, chat, runs, analyses and feedback, then the room itself."""
+    """Delete the room's sessions, document, chat, runs, analyses, feedback and AI conversation, then
+    the room itself."""
     await SessionRepository(mongo).delete_for_room(room_id)
     await DocumentStore(mongo).delete_room(room_id)
     await ChatRepository(mongo).delete_room(room_id)
     await ExecutionRepository(mongo).delete_room(room_id)
     await AnalysisRepository(mongo).delete_room(room_id)
     await FeedbackRepository(mongo).delete_room(room_id)
+    await AiRepository(mongo).delete_room(room_id)
     await RoomRepository(mongo).delete(room_id)

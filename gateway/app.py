@@ -14,14 +14,18 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from actors import deploy
 from actors.clients import PoolClient
+from actors.interviewer_client import InterviewerClient
 from actors.room import RoomRuntime
 from engine.room.state import Room
 from engine.rules import AVATAR_MAX_BYTES
 from gateway import errors, openapi
+from gateway.ai_service import AiService, interviewer_runtime
+from gateway.matchmaking_service import MatchmakingService
 from gateway.middleware import BodyGuard, RequestContext
 from gateway.room_service import RoomService
 from gateway.routers import (
     admin,
+    ai,
     analysis,
     auth,
     blobs,
@@ -30,6 +34,7 @@ from gateway.routers import (
     execution,
     feedback,
     health,
+    matchmaking,
     problems,
     room_control,
     room_members,
@@ -67,7 +72,9 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
             services.room_pool = PoolClient("room", s.room_pool_idle, (runtime,))
         app.state.services = services
         app.state.rooms = RoomService.build(services, runtime)
+        app.state.matchmaking = MatchmakingService.build(services, app.state.rooms, with_ray)
         app.state.hub = FeedHub(app.state.rooms, _state_view)
+        app.state.ai = AiService(services, app.state.rooms, InterviewerClient(interviewer_runtime(config)))
         seeding = asyncio.create_task(_seed_in_background(services)) if s.seed_on_start else None
         try:
             yield
@@ -118,11 +125,13 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         room_members.router,
         rooms.router,
         room_control.router,
+        ai.router,
         sessions.router,
         analysis.router,
         feedback.router,
         execution.router,
         admin.router,
+        matchmaking.router,
     ):
         api.include_router(router)
     api.include_router(collab.callbacks)

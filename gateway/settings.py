@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SYNCODE_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY")
     )
+    ai_model: str = "claude-sonnet-4-5"
+    anthropic_base_url: str | None = None
+    """Tests point the SDK at a local stub of the Messages API; unset uses Anthropic's."""
+    ai_timeout_s: float = 30.0
+    ai_max_retries: int = 2
+    ai_max_tokens: int = 700
+    ai_silence_s: int = 180
     livekit_url: str | None = None
     livekit_api_key: str | None = None
     livekit_api_secret: SecretStr | None = None

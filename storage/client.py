@@ -157,6 +157,20 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
         IndexModel([("roomId", ASCENDING), ("createdAt", ASCENDING)], name="room"),
     ],
+    "match_tickets": [IndexModel([("seq", ASCENDING)], name="seq")],
+    "ai_jobs": [
+        IndexModel(
+            [("roomId", ASCENDING), ("status", ASCENDING), ("createdAt", ASCENDING)], name="room_open"
+        ),
+        IndexModel(
+            [("roomId", ASCENDING), ("userId", ASCENDING), ("kind", ASCENDING), ("completedAt", DESCENDING)],
+            name="room_user_kind",
+        ),
+    ],
+    "ai_messages": [
+        IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], unique=True, name="room_seq"),
+        IndexModel([("sessionId", ASCENDING), ("seq", ASCENDING)], name="session"),
+    ],
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from gateway.deps import ServicesDep
@@ -41,18 +41,24 @@ def _sandbox() -> tuple[str, dict[str, Any]]:
     return ("ok", {"bwrap": path}) if path else ("fail", {"error": "bubblewrap (bwrap) not installed"})
 
 
+def _ai(request: Request, services: Services) -> tuple[str, dict[str, Any]]:
+    """The AI provider as the interviewers are configured: `anthropic` (with its model) or `offline`."""
+    ai = getattr(request.app.state, "ai", None)
+    return "ok", ai.health() if ai is not None else {"mode": services.config.ai_mode}
+
+
 @router.get(
     "/health",
     response_model=HealthResponse,
     responses={503: {"model": HealthResponse}},
     summary="Deep health check",
 )
-async def health(services: ServicesDep) -> JSONResponse:
+async def health(services: ServicesDep, request: Request) -> JSONResponse:
     probes = {
         "database": await _database(services),
         "ray": await _ray(services),
         "sandbox": _sandbox(),
-        "ai": ("ok", {"mode": services.config.ai_mode}),
+        "ai": _ai(request, services),
         "livekit": ("ok", {"configured": services.config.livekit_configured}),
     }
     status = "ok" if all(probes[name][0] == "ok" for name in CRITICAL) else "degraded"
