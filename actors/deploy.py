@@ -190,3 +190,14 @@ def kill_interviewer(room_id: str) -> None:
     handle = get_interviewer(room_id)
     if handle is not None:
         ray.kill(handle, no_restart=True)
+
+
+REPORT_CPUS = 0.5
+"""Report generation is offline and short (rubric + prose, well under 2 s); half a CPU as analysis."""
+
+
+def submit_report(job: dict[str, Any], runtime: Any) -> Any:
+    """Queue a training-report generation as a Ray task (`actors.reports.generate_report_job`)."""
+    from actors.reports import generate_report_job
+
+    return ray.remote(num_cpus=REPORT_CPUS, max_retries=0)(generate_report_job).remote(job, runtime)

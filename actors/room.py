@@ -25,6 +25,7 @@ from actors import purge
 from actors.chat import RoomChat
 from actors.collab import RoomDocument
 from actors.outbox import Batch, Entry, Outbox
+from actors.reports import queue_reports
 from actors.writer import Writer
 from engine.collab.document import lines_of_code
 from engine.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
@@ -130,9 +131,8 @@ class RoomActor:
             repo = RoomRepository(self._mongo)
             loaded = await repo.load(self._room_id)
             seq = 0
-            if loaded is None and await repo.destroyed(self._room_id):
-                self._destroyed = True  # restarted in the middle of a destroy: finish it, serve nothing
-                self._purge = asyncio.get_running_loop().create_task(purge.purge(self._mongo, self._room_id))
+            if loaded is None:
+                await self._resume_if_tombstoned()
             if loaded is not None:
                 self._room, seq = loaded
                 self._commands = {
@@ -146,6 +146,13 @@ class RoomActor:
             self._loaded = True
         if self._room is not None and self._room.status is not RoomStatus.FINISHED:
             self._start_ticker()
+
+    async def _resume_if_tombstoned(self) -> None:
+        """Restarted in the middle of a destroy (the tombstone is there): finish it, serve nothing."""
+        assert self._mongo is not None  # noqa: S101 - set by _ready
+        if self._purge is None and await RoomRepository(self._mongo).destroyed(self._room_id):
+            self._destroyed = True
+            self._purge = asyncio.get_running_loop().create_task(purge.purge(self._mongo, self._room_id))
 
     async def _persist(self, room: Room, entries: list[Entry]) -> None:
         assert self._mongo is not None  # noqa: S101 - set by _ready
@@ -164,6 +171,7 @@ class RoomActor:
                 await sessions.sync(room)
             elif entry.type == "phase-change" and entry.data.get("current") == RoomStatus.FINISHED.value:
                 await sessions.finish(room, _now(), room.timer.elapsed_ms)
+                await queue_reports(self._mongo, self._runtime, room, _now())
 
     async def create(
         self, spec: CreateSpec, now: datetime | None = None, command_id: str | None = None
@@ -306,6 +314,8 @@ class RoomActor:
         ends. From the first line on the actor refuses every command (nothing can write the room back),
         and a retry (also after a restart mid-destroy) waits for the same purge: safe to retry."""
         await self._ready()
+        if not self._destroyed and self._room is None:
+            await self._resume_if_tombstoned()
         if self._destroyed:
             if self._purge is not None:
                 await asyncio.shield(self._purge)

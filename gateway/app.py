@@ -35,7 +35,9 @@ from gateway.routers import (
     feedback,
     health,
     matchmaking,
+    media,
     problems,
+    reports,
     room_control,
     room_members,
     rooms,
@@ -126,12 +128,14 @@ def create_app(config: Config, clock: Clock = utc_now, with_ray: bool = True) ->
         rooms.router,
         room_control.router,
         ai.router,
+        reports.router,
         sessions.router,
         analysis.router,
         feedback.router,
         execution.router,
         admin.router,
         matchmaking.router,
+        media.router,
     ):
         api.include_router(router)
     api.include_router(collab.callbacks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.identity import User
+from engine.room.permissions import Capability
 from engine.room.state import Participant, Room
 from engine.room.status import RoomStatus
 from gateway.schemas.rooms import (
@@ -16,6 +17,10 @@ from gateway.schemas.rooms import (
 from gateway.services import Services
 from gateway.views import MISSING_USER_NAME, avatar_url, shown_name
 
+_C = Capability
+NEEDS_LIVEKIT = frozenset({_C.MEDIA_AUDIO, _C.MEDIA_VIDEO, _C.MEDIA_SCREENSHARE, _C.RECORDING_TOGGLE})
+"""Capabilities not advertised while no LiveKit is configured (their routes answer 503)."""
+
 
 def collab_url(services: Services, room_id: str) -> str:
     base = services.config.public_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
@@ -26,6 +31,14 @@ def collab_token(services: Services, room: Room, user_id: str) -> str:
     member = room.participant(user_id)
     role = member.role.value if member else "observer"
     return services.tokens.issue("collab", user_id, services.now(), extra={"roomId": room.id, "role": role})
+
+
+def _advertised(services: Services, room: Room, viewer_id: str) -> list[str]:
+    """The viewer's capabilities; media and recording ones only when a LiveKit is configured."""
+    granted = room.capabilities_of(viewer_id)
+    if not services.config.livekit_configured:
+        granted = granted - NEEDS_LIVEKIT
+    return sorted(c.value for c in granted)
 
 
 def config_of(room: Room) -> RoomConfig:
@@ -76,7 +89,7 @@ async def room_detail(
         config=config_of(room),
         participants=[_participant(services, p, users, set(online or ())) for p in room.participants],
         myRole=me.role.value if me else None,
-        myCapabilities=sorted(c.value for c in room.capabilities_of(viewer_id)),
+        myCapabilities=_advertised(services, room, viewer_id),
         currentPhaseStartedAt=room.timer.phase_started_at,
         timerPaused=room.timer.paused,
         elapsedMs=room.elapsed_ms_at(services.now()),

@@ -89,6 +89,20 @@ class Settings(BaseSettings):
     livekit_url: str | None = None
     livekit_api_key: str | None = None
     livekit_api_secret: SecretStr | None = None
+    livekit_client_url: str | None = None
+    """The URL browsers connect to (`wss://...`) when it differs from the server-side API URL."""
+    livekit_timeout_s: float = 5.0
+    livekit_empty_timeout_s: int = 300
+    """A media room with nobody in it closes on LiveKit's side after this many seconds."""
+    livekit_recording_dir: str = "/recordings"
+    """Where the egress writes MP4 files (on the egress host; downloads read it when the gateway shares
+    the volume); with an S3 bucket set, the object key prefix instead."""
+    livekit_s3_bucket: str | None = None
+    livekit_s3_region: str = ""
+    livekit_s3_endpoint: str = ""
+    livekit_s3_access_key: str = ""
+    livekit_s3_secret: SecretStr | None = None
+    recording_url_ttl_s: int = 3600
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import ErrorCode, Forbidden, NotFound
+from engine.errors import ErrorCode, Forbidden, InvalidInput, NotFound
 from engine.feedback import Scope, all_submitted, progress, session_scope, state_of, visible
 from engine.identity import User
+from engine.pagination import decode_cursor
 from engine.problems.model import Problem
 from engine.room import RoomRole
+from gateway.schemas.ai import AiMessage as AiMessageView
 from gateway.schemas.feedback import (
     PeerFeedbackEntry,
     PeerFeedbackList,
@@ -22,6 +24,7 @@ from gateway.schemas.feedback import (
     PeerFeedbackRatings,
     PeerFeedbackTarget,
 )
+from gateway.schemas.reports import TrainingReport
 from gateway.schemas.sessions import (
     CodeSnapshot,
     SessionCodeSnapshot,
@@ -33,6 +36,7 @@ from gateway.schemas.sessions import (
 )
 from gateway.services import Services
 from gateway.views import MISSING_USER_NAME, avatar_url, shown_name
+from storage.ai import AiMessage
 from storage.client import Document
 from storage.feedback import FeedbackRepository, PeerFeedback, Ratings
 from storage.session_history import Activity, Job, SessionHistory, SessionRow
@@ -323,6 +327,34 @@ def report_view(row: ReportRow) -> SessionReport:
         body["overallScore"] = _number(row.overall_score)
     body["feedback"] = str(body.get("feedback") or body.get("detailedFeedback") or "")
     return SessionReport.model_validate(body)
+
+
+def training_report(row: ReportRow) -> TrainingReport:
+    """The report route's body: as `report_view`, typed by the named report schema."""
+    return TrainingReport.model_validate(report_view(row).model_dump(exclude_unset=True))
+
+
+def ai_seq(cursor: str) -> int:
+    value = decode_cursor(cursor).value
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(ErrorCode.VALIDATION_FAILED, "Invalid cursor", {"cursor": "Invalid cursor"})
+    return value
+
+
+def ai_message(m: AiMessage) -> AiMessageView:
+    return AiMessageView(
+        id=m.id,
+        roomId=m.room_id,
+        sessionId=m.session_id,
+        userId=m.user_id,
+        role="assistant" if m.role == "assistant" else "user",
+        content=m.content,
+        followUpType=m.follow_up_type,
+        createdAt=m.created_at,
+        kind=m.kind,
+        jobId=m.job_id,
+        seq=m.seq,
+    )
 
 
 def report_refusal(row: ReportRow | None, role: str | None) -> NotFound:

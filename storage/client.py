@@ -167,10 +167,25 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="room_user_kind",
         ),
     ],
+    "reports": [
+        IndexModel([("sessionId", ASCENDING), ("userId", ASCENDING)], unique=True, name="session_user"),
+        IndexModel([("status", ASCENDING), ("requestedAt", ASCENDING)], name="status_requested"),
+        IndexModel([("userId", ASCENDING), ("status", ASCENDING), ("generatedAt", DESCENDING)], name="user"),
+    ],
+    "weaknesses": [IndexModel([("userId", ASCENDING), ("category", ASCENDING)], name="user_category")],
     "ai_messages": [
         IndexModel([("roomId", ASCENDING), ("seq", ASCENDING)], unique=True, name="room_seq"),
         IndexModel([("sessionId", ASCENDING), ("seq", ASCENDING)], name="session"),
     ],
+    "recordings": [
+        IndexModel(
+            [("roomId", ASCENDING)], unique=True, partialFilterExpression={"live": True}, name="room_live"
+        ),
+        IndexModel([("egressId", ASCENDING)], name="egress"),
+        IndexModel([("sessionId", ASCENDING), ("startedAt", DESCENDING)], name="session"),
+    ],
+    "recording_consents": [IndexModel([("roomId", ASCENDING), ("consent", ASCENDING)], name="room")],
+    "media_presence": [IndexModel([("roomId", ASCENDING), ("at", ASCENDING)], name="room_at")],
 }
 
 

@@ -148,5 +148,9 @@ class SessionRepository:
     async def get(self, session_id: str) -> Document | None:
         return await self._sessions.find_one({"_id": session_id})
 
+    async def set_score(self, session_id: str, user_id: str, score: float) -> None:
+        """A completed training report's overall score (`scores.<userId>`, read by the stats)."""
+        await self._sessions.update_one({"_id": session_id}, {"$set": {f"scores.{user_id}": score}})
+
     async def delete_for_room(self, room_id: str) -> None:
         await self._sessions.delete_many({"roomId": room_id})

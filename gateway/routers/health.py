@@ -1,8 +1,8 @@
 """Deep health: MongoDB (with latency), Ray, the sandbox toolchain, AI provider mode, LiveKit config.
 
 Overall `ok` (200) when the database, Ray and the sandbox are usable; otherwise `degraded` (503).
-The AI provider and LiveKit report their mode; an offline AI or an unconfigured LiveKit is a valid
-embedded set-up, not a failure.
+The AI provider and LiveKit report their mode; an offline AI or an unconfigured LiveKit
+(`not_configured`, never a fake `ok`) is a valid embedded set-up, not a failure.
 """
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ def _ai(request: Request, services: Services) -> tuple[str, dict[str, Any]]:
     return "ok", ai.health() if ai is not None else {"mode": services.config.ai_mode}
 
 
+def _livekit(services: Services) -> tuple[str, dict[str, Any]]:
+    """`ok` with the server URL when configured, else `not_configured` (media routes answer 503)."""
+    s = services.config.settings
+    if not services.config.livekit_configured:
+        return "not_configured", {"configured": False}
+    return "ok", {"configured": True, "url": s.livekit_url}
+
+
 @router.get(
     "/health",
     response_model=HealthResponse,
@@ -59,7 +67,7 @@ async def health(services: ServicesDep, request: Request) -> JSONResponse:
         "ray": await _ray(services),
         "sandbox": _sandbox(),
         "ai": _ai(request, services),
-        "livekit": ("ok", {"configured": services.config.livekit_configured}),
+        "livekit": _livekit(services),
     }
     status = "ok" if all(probes[name][0] == "ok" for name in CRITICAL) else "degraded"
     body = HealthResponse(

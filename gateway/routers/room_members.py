@@ -25,6 +25,7 @@ from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.room_service import RoomService
 from gateway.room_views import collab_token, collab_url, room_detail
+from gateway.routers.media import mute_member, remove_member
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.rooms import (
     JoinByCodeRequest,
@@ -181,6 +182,8 @@ async def update_participant(
     )
     outcome = await rooms.execute(str(room_id), command)
     member = outcome.room.participant(str(user_id))
+    if body.isMuted is not None and member is not None:
+        await mute_member(services, outcome.room.id, member.user_id, member.is_muted)
     return UpdateParticipantResponse(
         room=await _detail(services, rooms, outcome, user.id),
         updatedUserId=str(user_id),
@@ -204,6 +207,7 @@ async def kick(
     ip: ClientIp,
 ) -> Response:
     await rooms.execute(str(room_id), Kick(user.id, str(user_id)))
+    await remove_member(services, str(room_id), str(user_id))
     await accounts.audit(
         services, "room.kick", user.id, str(room_id), ip, {"userId": str(user_id)}, target_type="room"
     )

@@ -19,6 +19,7 @@ from gateway import accounts, quotas
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.room_views import config_of, room_detail, room_preview, room_summary
+from gateway.routers.media import close_media_room, open_media_room
 from gateway.schemas.common import ERROR_RESPONSES, Pagination
 from gateway.schemas.rooms import (
     CreateRoomRequest,
@@ -64,6 +65,7 @@ async def _create(
         user_id, RoomMode(body.mode), settings, body.problemId, body.language, starter
     )
     room = outcome.room
+    media_created = await open_media_room(services, room)
     response = CreateRoomResponse(
         roomId=room.id,
         roomCode=room.code,
@@ -76,7 +78,7 @@ async def _create(
         config=config_of(room),
         createdAt=room.created_at,
         collabCreated=True,
-        mediaCreated=False,
+        mediaCreated=media_created,
     )
     return response.model_dump(mode="json")
 
@@ -256,6 +258,7 @@ async def destroy_room(
     if room.status is RoomStatus.FINISHED:
         raise Conflict(ErrorCode.ROOM_FINISHED, "Finished rooms cannot be destroyed")
     await rooms.destroy(room.id)
+    media_deleted = await close_media_room(services, room.id)
     await accounts.audit(
         services,
         "room.destroy",
@@ -265,4 +268,4 @@ async def destroy_room(
         {"code": room.code, "status": room.status.value},
         target_type="room",
     )
-    return DestroyRoomResponse(roomId=room.id, collabDeleted=True, mediaDeleted=False)
+    return DestroyRoomResponse(roomId=room.id, collabDeleted=True, mediaDeleted=media_deleted)

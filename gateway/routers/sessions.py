@@ -13,15 +13,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
+from actors import reports
 from engine.errors import ErrorCode, InvalidInput, NotFound
 from engine.identity import User
 from engine.pagination import decode_cursor, encode_cursor, time_cursor
 from engine.room import RoomMode
 from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 from gateway.deps import ServicesDep, UserDep
+from gateway.schemas.ai import AiMessagePage
 from gateway.schemas.common import ERROR_RESPONSES, Pagination
+from gateway.schemas.reports import TrainingReport
 from gateway.schemas.rooms import Language
 from gateway.schemas.sessions import (
     CodeSnapshotPage,
@@ -30,11 +33,12 @@ from gateway.schemas.sessions import (
     SessionEvent,
     SessionEventPage,
     SessionProblem,
-    SessionReport,
     SessionSummaryPage,
 )
 from gateway.services import Services
 from gateway.views_sessions import (
+    ai_message,
+    ai_seq,
     check_access,
     code_snapshot,
     feedback_view,
@@ -47,8 +51,10 @@ from gateway.views_sessions import (
     submission,
     summary,
     summary_fields,
+    training_report,
     visible_session,
 )
+from storage.ai import AiRepository
 from storage.documents import DocumentStore
 from storage.session_history import (
     NULLABLE_SORTS,
@@ -231,15 +237,47 @@ async def delete_session(session_id: uuid.UUID, user: UserDep, services: Service
     return Response(status_code=204)
 
 
-@router.get("/{session_id}/report", summary="Get training report", response_model=SessionReport)
-async def session_report(session_id: uuid.UUID, user: UserDep, services: ServicesDep) -> SessionReport:
+@router.get(
+    "/{session_id}/report",
+    summary="Get training report",
+    response_model=TrainingReport,
+    response_model_exclude_unset=True,
+)
+async def session_report(
+    session_id: uuid.UUID, user: UserDep, services: ServicesDep, request: Request
+) -> TrainingReport:
     """The caller's completed report; otherwise 404 SESSION_REPORT_NOT_READY (a row in another state, or
-    a candidate's report still to come) or SESSION_REPORT_UNAVAILABLE (no row and not a candidate)."""
+    a candidate's report still to come) or SESSION_REPORT_UNAVAILABLE (no row and not a candidate). A
+    read of a row left pending too long queues its generation again (a crashed task)."""
     row = await visible_session(services, str(session_id), user, finished=False)
     found = await SessionArtifacts(services.mongo).report(row.id, user.id)
     if found is None or not found.completed:
+        if found is not None and found.status == "pending":
+            await reports.sweep(services.mongo, request.app.state.rooms.client.runtime, services.now())
         raise report_refusal(found, row.role_of(user.id))
-    return report_view(found)
+    return training_report(found)
+
+
+@router.get("/{session_id}/ai-messages", summary="Get AI conversation history", response_model=AiMessagePage)
+async def session_ai_messages(
+    session_id: uuid.UUID,
+    user: UserDep,
+    services: ServicesDep,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)] = PAGE_LIMIT_DEFAULT,
+) -> AiMessagePage:
+    """The session's AI conversation (its room's `ai_messages`: a room has one session), oldest first by
+    `seq`; a non-admin sees their own turns and the interviewer's shared ones."""
+    row = await visible_session(services, str(session_id), user, finished=False)
+    after = ai_seq(cursor) if cursor else None
+    rows = await AiRepository(services.mongo).page(
+        row.room_id, after, limit, None if user.is_admin else user.id
+    )
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = encode_cursor(page[-1].seq, page[-1].id) if more and page else None
+    return AiMessagePage(
+        data=[ai_message(m) for m in page], pagination=Pagination(nextCursor=next_cursor, hasMore=more)
+    )
 
 
 def _event(item: TimelineItem) -> SessionEvent:

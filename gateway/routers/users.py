@@ -35,9 +35,13 @@ from gateway.schemas.users import (
 )
 from gateway.views import public_profile, user_profile
 from gateway.ws import codes
+from storage.reports import WeaknessStore
+from storage.session_history import HistoryFilter, SessionHistory, SessionSort, SortOrder
 
 router = APIRouter(prefix="/users", tags=["users"], responses=ERROR_RESPONSES)
 AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp"]
+WEAKNESS_SESSIONS = 1000
+"""How many of the caller's newest finished sessions weakness links are read against."""
 
 
 @router.get("/me", summary="Get current user profile")
@@ -189,7 +193,12 @@ def _shifted(moment: datetime, delta: timedelta, name: str) -> datetime:
 
 @router.get("/me/weaknesses", summary="Get cross-session weakness tracking")
 async def weaknesses(user: UserDep, services: ServicesDep) -> WeaknessesResponse:
-    rows = await services.history.weaknesses(user.id)
+    """Weaknesses linked to sessions the caller still sees (finished, not soft-deleted), §9.8."""
+    facts = SessionHistory(services.mongo)
+    visible = await facts.page(
+        user.id, HistoryFilter(status="finished"), SessionSort.CREATED_AT, SortOrder.DESC, WEAKNESS_SESSIONS
+    )
+    rows = await WeaknessStore(services.mongo).visible(user.id, {r.id for r in visible})
     return WeaknessesResponse(data=[WeaknessEntry.model_validate(row) for row in rows])
 
 

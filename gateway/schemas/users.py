@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -125,12 +125,24 @@ class TrainingStats(ApiModel):
     totals: StatsTotals
 
 
+class WeaknessSessionLink(ApiModel):
+    sessionId: str
+    problemName: str | None
+    reportedAt: UtcDatetime
+    score: int | None
+
+
 class WeaknessEntry(ApiModel):
+    """The reference's `UserWeakness` (§3.17, §9.8): one category across the user's sessions; `frequency`
+    counts the visible linked sessions, `sessions` newest first."""
+
+    id: str
     category: str
-    count: int
-    trend: str
+    description: str
+    frequency: int
+    trend: Literal["improving", "stable", "worsening"]
     lastSeenAt: UtcDatetime
-    examples: list[str]
+    sessions: list[WeaknessSessionLink]
 
 
 class WeaknessesResponse(ApiModel):

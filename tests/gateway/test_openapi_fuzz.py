@@ -36,6 +36,7 @@ from schemathesis import APIOperation, Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Err
+from schemathesis.core.transport import Response
 
 from engine.identity import UserRole
 from gateway import accounts
@@ -94,6 +95,7 @@ class Tally:
     statuses: dict[int, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     tolerated: list[str] = field(default_factory=list)
+    slow: list[str] = field(default_factory=list)
 
 
 async def _account(services: Services, role: UserRole) -> Account:
@@ -178,6 +180,29 @@ def _fuzz_one(
     run()
 
 
+def _call_patiently(
+    case: FuzzCase, caller: Caller, session: requests.Session, base_url: str, tally: Tally
+) -> Response:
+    """One call; a transport timeout (an overloaded CI machine, not an answer) is noted and tried once
+    more, so only what the server answered is judged."""
+    for attempt in range(2):
+        try:
+            return case.call(
+                base_url=base_url, session=session, headers=caller.headers, timeout=REQUEST_TIMEOUT_S
+            )
+        except (requests.Timeout, TimeoutError):
+            tally.slow.append(f"{case.operation.label} (attempt {attempt + 1})")
+    return case.call(base_url=base_url, session=session, headers=caller.headers, timeout=REQUEST_TIMEOUT_S)
+
+
+def _described(exc: BaseException) -> str:
+    """The failure and, for hypothesis's flaky wrapper, what actually failed inside it."""
+    inner = getattr(exc, "exceptions", None)
+    if not inner:
+        return str(exc)
+    return f"{exc} :: " + " | ".join(f"{type(e).__name__}: {e}"[:1500] for e in inner)
+
+
 def fuzz(
     operations: list[Operation], base_url: str, callers: dict[str, Caller], stop: threading.Event
 ) -> Tally:
@@ -188,9 +213,7 @@ def fuzz(
         def call(case: FuzzCase, caller: Caller) -> None:
             if stop.is_set():
                 raise StoppedError
-            response = case.call(
-                base_url=base_url, session=session, headers=caller.headers, timeout=REQUEST_TIMEOUT_S
-            )
+            response = _call_patiently(case, caller, session, base_url, tally)
             tally.cases += 1
             tally.statuses[response.status_code] = tally.statuses.get(response.status_code, 0) + 1
             case.validate_response(response, checks=[not_a_server_error], headers=caller.headers)
@@ -203,7 +226,7 @@ def fuzz(
                 except Unsatisfiable:  # nothing in this operation can violate its schema
                     tally.unsatisfiable += 1
                 except (Exception, FailureGroup) as exc:  # noqa: BLE001 - report all, not just the first
-                    report = f"{operation.label} [{mode.value}]: {exc}"
+                    report = f"{operation.label} [{mode.value}]: {_described(exc)}"
                     (tally.tolerated if operation.label in KNOWN_5XX else tally.failures).append(report)
     return tally
 
@@ -233,6 +256,8 @@ async def test_openapi_no_operation_answers_5xx(
     )
     for tolerated in tally.tolerated:
         log.warning("known 5xx (tolerated): %s", tolerated)
+    for slow in tally.slow:
+        log.warning("request timed out and was retried: %s", slow)
     assert tally.operations == len(operations) > 80
     assert tally.cases > 20 * tally.operations
     assert not tally.failures, "\n\n".join(tally.failures)

@@ -100,7 +100,12 @@ REPORT = {  # §3.26: every key optional, but never null where the reference doe
         "areasForImprovement": array(STR),
         "feedback": STR,
         "detailedFeedback": STR,
-        "dimensions": {"type": "object", "additionalProperties": obj(score=SCORE, feedback=STR)},
+        "dimensions": {
+            "type": "object",
+            "additionalProperties": obj(
+                score=SCORE, feedback=STR, evidence=array(obj(type=STR, reference=STR, description=STR))
+            ),
+        },
         "comparisonToHistory": nullable({"type": "object"}),
         "peerFeedbackSummary": nullable(obj(summary=STR, themes=array(STR))),
     },
@@ -371,7 +376,12 @@ SESSION_OPERATIONS = {  # (method, path) -> (summary, tag, status, response comp
     ("get", "/api/sessions"): ("List my session history", "sessions", "200", "SessionSummaryPage"),
     ("get", "/api/sessions/{session_id}"): ("Get session details", "sessions", "200", "SessionDetail"),
     ("delete", "/api/sessions/{session_id}"): ("Soft-delete a session", "sessions", "204", None),
-    ("get", "/api/sessions/{session_id}/report"): ("Get training report", "sessions", "200", "SessionReport"),
+    ("get", "/api/sessions/{session_id}/report"): (
+        "Get training report",
+        "sessions",
+        "200",
+        "TrainingReport",
+    ),
     ("get", "/api/sessions/{session_id}/events"): (
         "Get session event timeline",
         "sessions",
@@ -405,6 +415,7 @@ async def test_openapi_names_every_session_and_feedback_shape(client: httpx.Asyn
     spec = ok(await client.get("/api/openapi.json"))
     components = spec["components"]["schemas"]
     named = {"SessionSummary", "SessionDetail", "SessionParticipant", "SessionEvent", "CodeSnapshot"}
+    named |= {"TrainingReport", "Evidence", "ReportDimension"}
     named |= {"SessionReport", "PeerFeedbackRatings", "PeerFeedbackEntry", "PeerFeedbackProgress"}
     assert named <= set(components)
     assert not [n for n in components if n.startswith(("PeerFeedbackRatings-", "PeerFeedbackEntry-"))]

@@ -221,12 +221,13 @@ async def test_active_room_and_weaknesses_read_real_collections(
     await services.mongo.db["weaknesses"].insert_one(
         {
             "userId": account.id,
-            "category": "off_by_one",
-            "count": 3,
-            "trend": "improving",
+            "category": "edge_cases",
+            "description": "Empty input not handled",
+            "trend": "stable",
             "lastSeenAt": services.now(),
-            "examples": ["loop bound"],
+            "sessions": [{"sessionId": str(uuid.uuid4()), "problemName": "x", "reportedAt": services.now()}],
         }
     )
-    data = (await client.get("/api/users/me/weaknesses", headers=account.headers)).json()["data"]
-    assert [(w["category"], w["count"]) for w in data] == [("off_by_one", 3)]
+    # linked only to a session the caller cannot see: not listed (tests/gateway/test_reports.py covers
+    # weaknesses built from real reports)
+    assert (await client.get("/api/users/me/weaknesses", headers=account.headers)).json() == {"data": []}
