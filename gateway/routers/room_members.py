@@ -182,8 +182,9 @@ async def update_participant(
     )
     outcome = await rooms.execute(str(room_id), command)
     member = outcome.room.participant(str(user_id))
+    media_updated = None
     if body.isMuted is not None and member is not None:
-        await mute_member(services, outcome.room.id, member.user_id, member.is_muted)
+        media_updated = await mute_member(services, outcome.room.id, member.user_id, member.is_muted)
     return UpdateParticipantResponse(
         room=await _detail(services, rooms, outcome, user.id),
         updatedUserId=str(user_id),
@@ -192,6 +193,7 @@ async def update_participant(
         isMuted=member.is_muted if member else None,
         updatedAt=services.now(),
         updatedBy=user.id,
+        mediaUpdated=media_updated,
     )
 
 

@@ -193,6 +193,9 @@ class UpdateParticipantResponse(ApiModel):
     isMuted: bool | None
     updatedAt: UtcDatetime
     updatedBy: str
+    mediaUpdated: bool | None = None
+    """Ours: whether the mute reached the LiveKit room (null when no mute change was asked for; false
+    when LiveKit is not configured or failed — the room's own mute state is changed either way)."""
 
 
 class RoomTransitionResponse(ApiModel):

@@ -57,7 +57,7 @@ async def test_token_grants_follow_role_and_mute(media: MediaEnv) -> None:
     assert observer["canSubscribe"] is True and observer["canPublishData"] is True
     media.stub.join(rid, guest.id, audio_sid="TR_guest_mic")
     path = f"/api/rooms/{rid}/participants/{guest.id}"
-    ok(await client.patch(path, headers=host.headers, json={"isMuted": True}))
+    assert ok(await client.patch(path, headers=host.headers, json={"isMuted": True}))["mediaUpdated"] is True
     muted = media.stub.called("MutePublishedTrack", api.MuteRoomTrackRequest)[-1]
     assert (muted.room, muted.identity, muted.track_sid, muted.muted) == (rid, guest.id, "TR_guest_mic", True)
     sources = _claims((await _token(client, guest, rid))["token"])["video"]["canPublishSources"]
@@ -192,6 +192,7 @@ async def test_livekit_down_room_operations_still_succeed(down: httpx.AsyncClien
         f"/api/rooms/{rid}/participants/{guest.id}", headers=host.headers, json={"isMuted": True}
     )
     assert muted.json()["isMuted"] is True
+    assert muted.json()["mediaUpdated"] is False  # reported, and the room operation still succeeded
     assert (
         await down.delete(f"/api/rooms/{rid}/participants/{guest.id}", headers=host.headers)
     ).status_code == 204
