@@ -116,6 +116,10 @@ REFERENCE_AUTH_RESPONSE = {
 facts, not from our models: `{accessToken, user}`, nothing else (the refresh token is a cookie)."""
 NO_BODY_ALLOWED: dict[tuple[str, str], str] = {
     ("GET", "/api/blobs/{key}"): "binary download: the stored bytes with their own content type",
+    (
+        "GET",
+        "/api/media/recordings/{recording_id}/file",
+    ): "binary download: the recording's MP4 (or a redirect)",
 }
 """2xx responses that are not a named JSON schema on purpose. 204 (no content) is allowed everywhere."""
 

@@ -44,7 +44,13 @@ from gateway.services import Services
 from tests.gateway.rooms_support import create_problem
 from tests.support import Account, unique
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(300)]
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.timeout(300),
+    # schemathesis's own strategies draw from `random`; hypothesis warns about that, which the suite's
+    # warnings-as-errors would turn into a (flaky-looking) failure of whatever case drew it
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning"),
+]
 log = logging.getLogger(__name__)
 Operation = APIOperation[Any, Any, Any, Any]
 FuzzCase = Case[Operation]
@@ -195,6 +201,19 @@ def _call_patiently(
     return case.call(base_url=base_url, session=session, headers=caller.headers, timeout=REQUEST_TIMEOUT_S)
 
 
+DOCUMENTED_503 = frozenset({"MEDIA_NOT_CONFIGURED"})
+"""503s the API documents for a feature this server runs without (issue 16: no LiveKit configured)."""
+
+
+def _documented_unavailable(response: Response) -> bool:
+    if response.status_code != 503:
+        return False
+    try:
+        return response.json().get("code") in DOCUMENTED_503
+    except ValueError:
+        return False
+
+
 def _described(exc: BaseException) -> str:
     """The failure and, for hypothesis's flaky wrapper, what actually failed inside it."""
     inner = getattr(exc, "exceptions", None)
@@ -216,6 +235,8 @@ def fuzz(
             response = _call_patiently(case, caller, session, base_url, tally)
             tally.cases += 1
             tally.statuses[response.status_code] = tally.statuses.get(response.status_code, 0) + 1
+            if _documented_unavailable(response):
+                return
             case.validate_response(response, checks=[not_a_server_error], headers=caller.headers)
 
         for operation in operations:
