@@ -60,9 +60,9 @@ from tests import processes
 
 
 def test_spawn_then_die(tmp_path) -> None:
-    child = processes.spawn([sys.executable, "-c", "import time; time.sleep(600)"])
+    child = processes.spawn([sys.executable, "-c", "import time; time.sleep(600)"])  # bounded-poll: a hang
     (tmp_path.parent / "child.pid").write_text(str(child.pid))
-    time.sleep(600)
+    time.sleep(600)  # bounded-poll: the child session hangs here until it is killed
 """
 
 

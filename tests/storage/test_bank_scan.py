@@ -95,7 +95,8 @@ def test_concurrent_scans_of_a_fresh_folder_generate_once(tmp_path: Path) -> Non
         "with open('runs.log', 'a') as log:\n    log.write('run\\n')\n"
         "pathlib.Path('tests').mkdir(exist_ok=True)\n"
         "for part in ('12345 ' * 50_000, '\\n'):\n"
-        "    with open('tests/a.in', 'a') as out:\n        out.write(part)\n    time.sleep(0.2)\n"
+        "    with open('tests/a.in', 'a') as out:\n        out.write(part)\n"
+        "    time.sleep(0.2)  # bounded-poll: a slow generator, so a second scan overlaps it\n"
     )
     content = ("12345 " * 50_000 + "\n").encode()
     (folder / "tests.sha256").write_text(f"{hashlib.sha256(content).hexdigest()}  a.in\n")
