@@ -7,6 +7,7 @@ from engine.room.permissions import Capability
 from engine.room.state import Participant, Room
 from engine.room.status import RoomStatus
 from gateway.schemas.rooms import (
+    CreateRoomResponse,
     RoleSwapView,
     RoomConfig,
     RoomDetail,
@@ -45,6 +46,24 @@ def config_of(room: Room) -> RoomConfig:
     s = room.settings
     return RoomConfig(
         maxParticipants=s.max_participants, maxDuration=s.max_duration_min, isPrivate=s.is_private
+    )
+
+
+def created_room(room: Room, media_created: bool) -> CreateRoomResponse:
+    """The reference's CreateRoomResponse of a room just created (the document is seeded with it)."""
+    return CreateRoomResponse(
+        roomId=room.id,
+        roomCode=room.code,
+        name=room.settings.name,
+        status=room.status.value,
+        mode=room.mode.value,
+        hostId=room.host_id,
+        problemId=room.problem_id,
+        language=room.language,
+        config=config_of(room),
+        createdAt=room.created_at,
+        collabCreated=True,
+        mediaCreated=media_created,
     )
 
 

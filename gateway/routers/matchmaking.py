@@ -29,7 +29,7 @@ from engine.problems.model import LANGUAGES
 from engine.room import RoomRole
 from gateway.deps import ServicesDep, UserDep
 from gateway.matchmaking_service import MatchmakingService
-from gateway.room_views import config_of
+from gateway.room_views import created_room
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.matchmaking import (
     EnterQueueRequest,
@@ -221,17 +221,4 @@ async def decline(
 )
 async def ai_room(user: UserDep, matchmaking: MatchmakingDep) -> CreateRoomResponse:
     room = (await matchmaking.ai_room(user.id)).room
-    return CreateRoomResponse(
-        roomId=room.id,
-        roomCode=room.code,
-        name=room.settings.name,
-        status=room.status.value,
-        mode=room.mode.value,
-        hostId=room.host_id,
-        problemId=room.problem_id,
-        language=room.language,
-        config=config_of(room),
-        createdAt=room.created_at,
-        collabCreated=True,
-        mediaCreated=False,
-    )
+    return created_room(room, media_created=False)

@@ -18,7 +18,7 @@ from engine.rules import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 from gateway import accounts, quotas
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep, require_viewer
-from gateway.room_views import config_of, room_detail, room_preview, room_summary
+from gateway.room_views import created_room, room_detail, room_preview, room_summary
 from gateway.routers.media import close_media_room, open_media_room
 from gateway.schemas.common import ERROR_RESPONSES, Pagination
 from gateway.schemas.rooms import (
@@ -66,21 +66,7 @@ async def _create(
     )
     room = outcome.room
     media_created = await open_media_room(services, room)
-    response = CreateRoomResponse(
-        roomId=room.id,
-        roomCode=room.code,
-        name=room.settings.name,
-        status=room.status.value,
-        mode=room.mode.value,
-        hostId=room.host_id,
-        problemId=room.problem_id,
-        language=room.language,
-        config=config_of(room),
-        createdAt=room.created_at,
-        collabCreated=True,
-        mediaCreated=media_created,
-    )
-    return response.model_dump(mode="json")
+    return created_room(room, media_created).model_dump(mode="json")
 
 
 @router.post("", status_code=201, response_model=CreateRoomResponse, summary="Create a new room")

@@ -162,7 +162,9 @@ ANALYSIS_DONE = _object(
         "error": TEXT_OR_NULL,
     }
 )
-SLOW_ECHO = "import time\ntime.sleep(1.5)\nprint(input())\n"
+SLOW_ECHO = (
+    "import time\ntime.sleep(1.5)  # bounded-poll: a slow program, so polls see it running\nprint(input())\n"
+)
 BROKEN_C = "int main(void) {\n    return 0\n}\n"
 BLOCK = (
     "    total = 0\n    for value in values:\n        if value > limit:\n"

@@ -29,7 +29,7 @@ EXIT_WITH_LENGTH = "import sys\nsys.exit(len(sys.stdin.read()))\n"
 TIME_BY_BYTE = (
     "import sys, time\n"
     "c = ord(sys.stdin.read()[0])\n"
-    "time.sleep(c / 200)\n"
+    "time.sleep(c / 200)  # bounded-poll: the timing attack under test\n"
     "end = time.process_time() + c / 400\n"
     "while time.process_time() < end:\n"
     "    pass\n"
