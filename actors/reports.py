@@ -119,8 +119,8 @@ async def _build_and_store(mongo: Mongo, store: ReportStore, pending: PendingRep
         return await store.fail(pending, "session not finished")
     now = datetime.now(UTC)
     report = build_report(session, now)
-    if not await store.complete(pending, report, now):
-        return False  # superseded: a newer request owns the row
+    # What the report feeds is written first (idempotent: the rubric gives the same scores on a rerun),
+    # so whoever sees the report `completed` also sees its score and weaknesses.
     await SessionRepository(mongo).set_score(pending.session_id, pending.user_id, report["overallScore"])
     history = [
         d.get("report", {}).get("categoryScores") or {}
@@ -128,7 +128,7 @@ async def _build_and_store(mongo: Mongo, store: ReportStore, pending: PendingRep
     ]
     found = signals(report, history)
     await WeaknessStore(mongo).record(pending.user_id, pending.session_id, session.problem_title, found, now)
-    return True
+    return await store.complete(pending, report, now)  # False: superseded, a newer request owns the row
 
 
 async def _announce(pending: PendingReport) -> None:
