@@ -1,1 +1,2 @@
-"""Ray actors holding live state, the warm pool, and the runners that touch the outside world."""
+"""Ray actors holding live state (room hosts, matchmaker, interviewers) and the runners that touch
+the outside world."""

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError, RayError
 
 from actors import deploy
+from actors.gone import RoomActorGone, RoomMoved
 from actors.outbox import Batch
+from actors.placement import HostDirectory
 from actors.room import CreateSpec, Outcome, RoomRuntime
-from engine.errors import ErrorCode, NotFound, Unavailable
+from engine.errors import DomainError, ErrorCode, Unavailable
+from storage.client import Mongo
+
+__all__ = ["RoomActorGone", "RoomClient", "bounded", "call"]
 
 T = TypeVar("T")
+Observer = Callable[[str, float, str | None], None]
 DEFAULT_TIMEOUT_S = 30.0
 
 
@@ -47,63 +54,42 @@ async def call(reply: Awaitable[T], timeout_s: float = DEFAULT_TIMEOUT_S) -> T:
         raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Actor unavailable") from exc
 
 
-class PoolClient:
-    """The gateway's view of a warm pool."""
-
-    def __init__(self, kind: str, target_idle: int, spawn_args: tuple[Any, ...] = ()) -> None:
-        self._handle: Any = deploy.pool(kind, target_idle, spawn_args)
-
-    async def claim(self) -> str:
-        return await call(self._handle.claim.remote(), timeout_s=60)
-
-    async def release(self, resource_id: str) -> None:
-        await call(self._handle.release.remote(resource_id))
-
-    async def status(self) -> dict[str, Any]:
-        return await call(self._handle.status.remote())
-
-    async def probe(self, timeout_s: float = 5.0) -> bool:
-        """Health: the pool actor answers within the timeout."""
-        try:
-            await call(self._handle.ping.remote(), timeout_s)
-        except Unavailable:
-            return False
-        return True
-
-
 RECOVERY_WINDOW_S = 30.0
 RECOVERY_STEP_S = 0.25
 
 
-class RoomActorGone(NotFound):
-    """No actor serves this room (never created, retired after finishing, or lost with its cluster).
-    Callers that can decide from storage catch it; anywhere else it is the 404 it is."""
-
-    def __init__(self, room_id: str) -> None:
-        super().__init__(ErrorCode.ROOM_NOT_FOUND, "Room not found")
-        self.args = (room_id,)
-        self.room_id = room_id
-
-
 class RoomClient:
-    """The one typed door from the gateway to room actors: one method per actor operation.
+    """The one typed door to rooms: one method per room operation, routed to the room's host.
 
-    Each method says whether it is safe to retry (`retry=`). A call that fails because the actor died or
+    Each method says whether it is safe to retry (`retry=`). A call that fails because the host died or
     was unreachable may or may not have applied: a safe method (read-only, idempotent, or deduplicated
-    by a command id the caller chose) is sent again once the restarted actor answers (bounded by
-    RECOVERY_WINDOW_S); an unsafe one is answered with 503 instead, so it never applies twice. A missing
-    actor is reported as RoomActorGone so the caller can decide from storage."""
+    by a command id the caller chose) is sent again once the restarted host answers (bounded by
+    RECOVERY_WINDOW_S); an unsafe one is answered with 503 instead, so it never applies twice. A room
+    no host serves is reported as RoomActorGone so the caller can decide from storage."""
 
-    def __init__(self, runtime: RoomRuntime) -> None:
+    def __init__(self, runtime: RoomRuntime, mongo: Mongo | None = None) -> None:
         self._runtime = runtime
+        self._hosts = HostDirectory(runtime, mongo)
+        self.observe: Observer | None = None
+        """Told every call's method, duration and failure reason (None when it worked): metrics."""
 
     @property
     def runtime(self) -> RoomRuntime:
         return self._runtime
 
-    def revive(self, room_id: str) -> None:
-        """(Re)create the named actor of a room stored as live; it reloads itself from MongoDB."""
-        deploy.spawn_pooled("room", room_id, self._runtime, get_if_exists=True)
+    @property
+    def hosts(self) -> HostDirectory:
+        return self._hosts
+
+    async def place(self, room_id: str) -> str:
+        """Choose a host for a room about to be created (see actors/placement.py)."""
+        return await self._hosts.place(room_id)
+
+    async def revive(self, room_id: str) -> None:
+        """A room stored as live that no host serves (its host ended for good): place it again; its new
+        host reloads it from MongoDB on the next call."""
+        self._hosts.forget(room_id)
+        await self._hosts.place(room_id)
 
     # --- room commands and state -------------------------------------------------------------------
     async def state(self, room_id: str) -> Outcome:
@@ -111,7 +97,8 @@ class RoomClient:
         return result
 
     async def create(self, room_id: str, spec: CreateSpec, now: datetime, command_id: str) -> Outcome:
-        result: Outcome = await self._call(room_id, "create", spec, now, command_id, retry=True)
+        """Deduplicated by `command_id`: safe to retry. The room must have been placed."""
+        result: Outcome = await self._call(room_id, "create", spec, now, command_id, retry=True, on_host=True)
         return result
 
     async def execute(self, room_id: str, command: Any, now: datetime, command_id: str) -> Outcome:
@@ -156,6 +143,37 @@ class RoomClient:
     async def relayed(self, room_id: str, gateway_id: str, batches: list[tuple[str, list[bytes]]]) -> None:
         """Frames a gateway already relayed to its sockets; Yjs updates are idempotent: safe to retry."""
         await self._call(room_id, "relayed", gateway_id, batches, retry=True)
+
+    async def relayed_many(
+        self, gateway_id: str, rooms: dict[str, list[tuple[str, list[bytes]]]]
+    ) -> list[str]:
+        """One flush of a gateway: every room's relayed frames, one call per host (all hosts at once).
+        Returns the rooms whose frames were not applied (their sockets should resync). Idempotent."""
+        by_host: dict[str, tuple[Any, dict[str, list[tuple[str, list[bytes]]]]]] = {}
+        failed: list[str] = []
+        for room_id, items in rooms.items():
+            found = await self._hosts.handle_of(room_id)
+            if found is None:
+                failed.append(room_id)
+                continue
+            by_host.setdefault(found[0], (found[1], {}))[1][room_id] = items
+        replies = await asyncio.gather(
+            *(
+                bounded(h.relayed_many.remote(gateway_id, part), DEFAULT_TIMEOUT_S)
+                for h, part in by_host.values()
+            ),
+            return_exceptions=True,
+        )
+        for (_, part), reply in zip(by_host.values(), replies, strict=True):
+            if not isinstance(reply, BaseException):
+                failed.extend(reply)
+                continue
+            for room_id, items in part.items():  # the host failed: room by room, restarts waited out
+                try:
+                    await self.relayed(room_id, gateway_id, items)
+                except DomainError:
+                    failed.append(room_id)
+        return failed
 
     async def wait_events(
         self,
@@ -236,30 +254,121 @@ class RoomClient:
         result: bytes = await self._call(room_id, "final_document", retry=False)
         return result
 
+    async def end_document(self, room_id: str) -> bytes:
+        """Ends the document once; a repeat returns the same final state and records nothing: safe to
+        retry."""
+        result: bytes = await self._call(room_id, "final_document", retry=True)
+        return result
+
+    async def snapshot_ready(
+        self,
+        room_id: str,
+        trigger: str,
+        code: str,
+        language: str,
+        state: bytes,
+        at: datetime,
+        phase: str | None,
+    ) -> dict[str, Any] | None:
+        """Stores a code snapshot per call: not safe to retry."""
+        result: dict[str, Any] | None = await self._call(
+            room_id, "record_snapshot", trigger, code, language, state, at, phase, retry=False
+        )
+        return result
+
+    # --- operators and tests -------------------------------------------------------------------------------
+    async def pid(self, room_id: str) -> int:
+        """The process id of the room's host (operators, crash-recovery tests)."""
+        result: int = await self._call(room_id, "pid", retry=True, on_host=True)
+        return result
+
+    async def hosted(self, room_id: str) -> bool:
+        """Whether the room is in its host's memory now (False when it is not placed)."""
+        try:
+            result: bool = await self._call(room_id, "hosted", retry=True, on_host=True)
+        except RoomActorGone:
+            return False
+        return result
+
+    async def arm_crash(self, room_id: str, method: str) -> bool:
+        """Tests only (fault injection): the host process dies right after the room's next `method`."""
+        result: bool = await self._call(room_id, "arm_crash", method, retry=True, on_host=True)
+        return result
+
+    async def arm_hold(self, room_id: str, method: str, held: bool) -> bool:
+        """Tests only (fault injection): the room's calls of `method` wait until released."""
+        result: bool = await self._call(room_id, "arm_hold", method, held, retry=True, on_host=True)
+        return result
+
     # --- the one place that talks to Ray -------------------------------------------------------------
     async def _call(
-        self, room_id: str, method: str, *args: Any, retry: bool, timeout_s: float = DEFAULT_TIMEOUT_S
+        self,
+        room_id: str,
+        method: str,
+        *args: Any,
+        retry: bool,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        on_host: bool = False,
+    ) -> Any:
+        """`method` of the room, through its host (`on_host`: a method of the host itself, given the room),
+        timed for `observe` (a domain refusal from the room is a call that worked)."""
+        started, reason = time.perf_counter(), None
+        try:
+            return await self._send(room_id, method, args, retry, timeout_s, on_host)
+        except RoomActorGone:
+            reason = "gone"
+            raise
+        except Unavailable:
+            reason = "unavailable"
+            raise
+        except DomainError:
+            raise
+        except Exception:
+            reason = "error"
+            raise
+        finally:
+            if self.observe is not None:
+                self.observe(method, time.perf_counter() - started, reason)
+
+    async def _send(
+        self, room_id: str, method: str, args: tuple[Any, ...], retry: bool, timeout_s: float, on_host: bool
     ) -> Any:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + RECOVERY_WINDOW_S
         while True:
-            handle = deploy.get_named("room", room_id)
-            if handle is None:
+            found = await self._hosts.handle_of(room_id)
+            if found is None:
                 raise RoomActorGone(room_id)
+            name, handle = found
+            if on_host:
+                reply = getattr(handle, method).remote(room_id, *args)
+            else:
+                reply = handle.call.remote(room_id, method, *args)
             try:
-                return await bounded(getattr(handle, method).remote(*args), timeout_s)
+                return await bounded(reply, timeout_s)
+            except RoomMoved as exc:  # refused before anything applied: resend to the new host
+                self._hosts.forget(room_id)
+                _give_up_after(deadline, loop.time(), "Room is moving; retry", exc)
+            except RoomActorGone as exc:
+                self._hosts.forget(room_id)
+                raise RoomActorGone(room_id) from exc
             except (ActorDiedError, ActorUnavailableError) as exc:
-                # A restartable actor that crashed fails its in-flight calls but keeps its name while Ray
-                # restarts it; only an actor whose name is gone has really ended.
-                if deploy.get_named("room", room_id) is None:
+                # A restartable host that crashed fails its in-flight calls but keeps its name while Ray
+                # restarts it; only a host whose name is gone has really ended.
+                if deploy.get_actor(name) is None:
+                    self._hosts.forget(room_id)
                     raise RoomActorGone(room_id) from exc
                 if not retry:
                     raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, UNCERTAIN) from exc
-                if loop.time() > deadline:
-                    raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room is recovering; retry") from exc
+                _give_up_after(deadline, loop.time(), "Room is recovering; retry", exc)
             except TimeoutError as exc:
                 raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room did not answer") from exc
             await asyncio.sleep(RECOVERY_STEP_S)
+
+
+def _give_up_after(deadline: float, now: float, message: str, cause: Exception) -> None:
+    if now > deadline:
+        raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, message) from cause
 
 
 UNCERTAIN = "The room restarted while handling the request; it may or may not have taken effect"

@@ -1,22 +1,29 @@
 """The only module that calls `ray.remote` / `.options`: connecting, naming and creating actors.
 
-Actors live in namespace `syncode` and are found by name: `room:<roomId>`, `pool:<kind>`.
+Actors live in namespace `syncode` and are found by name: `roomhost:<database>:<n>` (room hosts, see
+actors/room_host.py and actors/placement.py), `matchmaker:<database>`, `interviewer:<roomId>`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import ray
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from actors.pool import ActorPool
-from actors.room import RoomActor
+from actors.ray_config import NODE_HEALTH
+from actors.room_host import HostConfig, RoomHost
 
 NAMESPACE = "syncode"
 log = logging.getLogger(__name__)
-
-_POOLED: dict[str, type] = {"room": RoomActor}
+ROOM_HOST = "roomhost"
+HOST_CONCURRENCY = 20_000
+"""Calls one host serves at once: a long poll per room per gateway plus commands (all async)."""
+HOSTS_LIST_TTL_S = 1.0
+_hosts_listed: tuple[float, list[str]] = (0.0, [])
 
 
 def connect(address: str | None, *, runtime_env: dict[str, Any] | None = None) -> None:
@@ -30,6 +37,7 @@ def connect(address: str | None, *, runtime_env: dict[str, Any] | None = None) -
         include_dashboard=False if not address else None,
         runtime_env=runtime_env,
         configure_logging=False,
+        _system_config=None if address else NODE_HEALTH,
     )
     log.info("ray connected", extra={"address": address or "local"})
 
@@ -43,55 +51,66 @@ def actor_name(kind: str, resource_id: str) -> str:
     return f"{kind}:{resource_id}"
 
 
-def spawn_pooled(kind: str, resource_id: str, *args: Any, get_if_exists: bool = False) -> Any:
-    """Create a detached, restartable actor of `kind` for `resource_id` (the pool's spawn; also used to
-    bring back a live room whose actor is gone)."""
-    cls = _POOLED[kind]
+# --- room hosts -------------------------------------------------------------------------------------
+def host_name(database: str, index: int) -> str:
+    return f"{ROOM_HOST}:{database}:{index}"
+
+
+def spawn_host(config: HostConfig, node_id: str | None = None) -> Any:
+    """Start (or find, when another gateway just started it) the named room host: detached and
+    restartable, so Ray brings it back (on another node if its node is lost). Hosts are spread over the
+    cluster's nodes (`SPREAD`), or preferably on `node_id` when given (a drain moving rooms off a node;
+    soft, so Ray can still restart it elsewhere when that node is lost)."""
+    global _hosts_listed
+    _hosts_listed = (0.0, [])
+    strategy: Any = "SPREAD" if node_id is None else NodeAffinitySchedulingStrategy(node_id, soft=True)
     return (
-        ray.remote(cls)
+        ray.remote(RoomHost)
         .options(
-            name=actor_name(kind, resource_id),
+            name=config.name,
             namespace=NAMESPACE,
             lifetime="detached",
             num_cpus=0,
             max_restarts=-1,
-            max_concurrency=1000,
+            max_concurrency=HOST_CONCURRENCY,
+            get_if_exists=True,
+            scheduling_strategy=strategy,
         )
-        .remote(resource_id, *args)
+        .remote(config)
     )
 
 
-def kill_named(kind: str, resource_id: str) -> None:
-    """End the named actor for good (no restart). Missing actors are ignored."""
-    try:
-        handle = ray.get_actor(actor_name(kind, resource_id), namespace=NAMESPACE)
-    except ValueError:
-        return
-    ray.kill(handle, no_restart=True)
+def room_hosts(database: str | None = None) -> list[str]:
+    """Names of the room hosts (of one database, or all), by number; listed at most once a second."""
+    global _hosts_listed
+    listed_at, names = _hosts_listed
+    if time.monotonic() - listed_at > HOSTS_LIST_TTL_S:
+        names = [n for n in ray.util.list_named_actors() if n.startswith(f"{ROOM_HOST}:")]
+        _hosts_listed = (time.monotonic(), names)
+    prefix = f"{ROOM_HOST}:{database}:" if database is not None else f"{ROOM_HOST}:"
+    chosen = [n for n in names if n.startswith(prefix)]
+    return sorted(chosen, key=lambda n: (n.rsplit(":", 1)[0], int(n.rsplit(":", 1)[1])))
 
 
-def get_named(kind: str, resource_id: str) -> Any | None:
+def alive_nodes() -> list[str]:
+    """Ids of the cluster's live nodes."""
+    return [str(n["NodeID"]) for n in ray.nodes() if n.get("Alive")]  # type: ignore[no-untyped-call]
+
+
+def get_actor(name: str) -> Any | None:
     try:
-        return ray.get_actor(actor_name(kind, resource_id), namespace=NAMESPACE)
+        return ray.get_actor(name, namespace=NAMESPACE)
     except ValueError:
         return None
 
 
-def pool(kind: str, target_idle: int, spawn_args: tuple[Any, ...] = (), probe_interval_s: float = 1.0) -> Any:
-    """The shared warm pool actor for `kind` (created on first use, found by name afterwards)."""
-    return (
-        ray.remote(ActorPool)
-        .options(
-            name=actor_name("pool", kind),
-            namespace=NAMESPACE,
-            lifetime="detached",
-            num_cpus=0,
-            max_restarts=-1,
-            get_if_exists=True,
-            max_concurrency=1000,
-        )
-        .remote(kind, target_idle, spawn_pooled, kill_named, probe_interval_s, spawn_args)
-    )
+def kill_actor(name: str) -> None:
+    """End the named actor for good (no restart). Missing actors are ignored."""
+    handle = get_actor(name)
+    if handle is not None:
+        ray.kill(handle, no_restart=True)
+    global _hosts_listed
+    _hosts_listed = (0.0, [])
 
 
 def submit_execution(job: dict[str, Any], runtime: Any) -> Any:
@@ -103,14 +122,14 @@ def submit_execution(job: dict[str, Any], runtime: Any) -> Any:
 
 async def announce(room_id: str, kind: str, event: dict[str, Any]) -> None:
     """Push an event produced outside a room (a job's result) to the room's sockets, best effort: the
-    room may have finished meanwhile."""
-    handle = get_named("room", room_id)
-    if handle is None:
-        return
-    try:
-        await handle.publish_event.remote(kind, event)
-    except Exception:  # noqa: BLE001 - an ended room just misses the event
-        log.warning("could not announce %s to room %s", kind, room_id)
+    room may have finished meanwhile. Told to every room host; only the one holding the room in memory
+    publishes it (a room out of memory has no sockets to tell)."""
+    handles = [h for h in (get_actor(n) for n in room_hosts()) if h is not None]
+    replies = await asyncio.gather(
+        *(h.announce.remote(room_id, kind, event) for h in handles), return_exceptions=True
+    )
+    if not any(r is True for r in replies):
+        log.info("no live room %s for %s", room_id, kind)
 
 
 ANALYSIS_CPUS = 0.5

@@ -248,7 +248,7 @@ class InterviewerActor:
 
     # --- listening to the room ------------------------------------------------------------------------
     async def _listen_loop(self) -> None:
-        room = RoomEvents()
+        room = RoomEvents(self._runtime.mongo_uri, self._runtime.database, self._mongo)
         while not self._retired:
             try:
                 await self._listen(room)

@@ -16,11 +16,12 @@ from typing import Any
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
 from actors import deploy
-from actors.clients import bounded
+from actors.clients import RoomActorGone, RoomClient, bounded
 from actors.llm.requests import Accepted, InterviewerRuntime, JobRequest
 from actors.outbox import Batch
-from actors.room import Outcome
+from actors.room import Outcome, RoomRuntime
 from engine.errors import ErrorCode, NotFound, Unavailable
+from storage.client import Mongo
 
 RECOVERY_WINDOW_S = 30.0
 RECOVERY_STEP_S = 0.25
@@ -119,32 +120,26 @@ def _gone_interviewer() -> Exception:
 
 
 class RoomEvents:
-    """The interviewer's door to its room actor: all three calls are read-only, so safe to retry."""
+    """The interviewer's door to its room (through the room's typed door, RoomClient): all three calls
+    are read-only, so safe to retry; a room no host serves is RoomGone."""
+
+    def __init__(self, mongo_uri: str, database: str, mongo: Mongo | None = None) -> None:
+        self._rooms = RoomClient(RoomRuntime(mongo_uri, database), mongo)
 
     async def state(self, room_id: str) -> Outcome:
-        result: Outcome = await _call(
-            self._lookup(room_id), "state", retry=True, gone=lambda: RoomGone(room_id)
-        )
-        return result
+        try:
+            return await self._rooms.state(room_id)
+        except RoomActorGone as exc:
+            raise RoomGone(room_id) from exc
 
     async def code(self, room_id: str) -> tuple[str | None, str]:
-        result: tuple[str | None, str] = await _call(
-            self._lookup(room_id), "code", retry=True, gone=lambda: RoomGone(room_id)
-        )
-        return result
+        try:
+            return await self._rooms.code(room_id)
+        except RoomActorGone as exc:
+            raise RoomGone(room_id) from exc
 
     async def wait_events(self, room_id: str, after_seq: int, timeout_s: float) -> Batch:
-        result: Batch = await _call(
-            self._lookup(room_id),
-            "wait_events",
-            after_seq,
-            timeout_s,
-            retry=True,
-            gone=lambda: RoomGone(room_id),
-            timeout_s=timeout_s + 15,
-        )
-        return result
-
-    @staticmethod
-    def _lookup(room_id: str) -> Callable[[], Any]:
-        return lambda: deploy.get_named("room", room_id)
+        try:
+            return await self._rooms.wait_events(room_id, after_seq, timeout_s)
+        except RoomActorGone as exc:
+            raise RoomGone(room_id) from exc

@@ -4,7 +4,8 @@ access tokens, signed webhooks) through the `livekit-api` SDK, behind the small 
 Not a Ray actor: every call is a short HTTP request the gateway makes in-process, so there is no state
 to own. Invariants: room-side calls (`ensure_room`, `delete_room`, `mute_audio`, `remove`) never raise —
 they are idempotent on LiveKit's side, retried once, and answer whether LiveKit did it; the recording
-calls (`start_recording`, `stop_recording`) are not retried and raise `MediaUnavailableError`.
+calls (`start_recording`, `stop_recording`) are not retried and raise `MediaUnavailableError`; `probe`
+(health) is one short call that answers whether LiveKit answered.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Final, Protocol, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Protocol, TypeVar
 
 import aiohttp
 from livekit import api
@@ -27,6 +28,8 @@ T = TypeVar("T")
 ROOM_CALL_ATTEMPTS: Final = 2
 """Idempotent room calls (create, delete, mute, remove) are tried this many times."""
 RETRY_PAUSE_S: Final = 0.1
+PROBE_TIMEOUT_S: Final = 2.0
+"""Health asks LiveKit with at most this timeout (or the configured one when shorter)."""
 SOURCE_MICROPHONE: Final = "microphone"
 _NOT_FOUND: Final = api.ServerErrorCode.NOT_FOUND
 
@@ -87,6 +90,7 @@ class MediaPort(Protocol):
     async def start_recording(self, room: str, target: FileTarget) -> EgressState: ...
     async def stop_recording(self, egress_id: str) -> EgressState: ...
     def receive(self, body: str, authorization: str) -> api.WebhookEvent: ...
+    async def probe(self) -> str | None: ...
 
 
 def egress_state(info: api.EgressInfo) -> EgressState:
@@ -135,8 +139,18 @@ class LiveKitMedia:
         except Exception as exc:  # the SDK raises bare Exception / jwt errors
             raise WebhookRejectedError(str(exc)) from exc
 
-    async def _call(self, use: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
-        timeout = aiohttp.ClientTimeout(total=self._s.timeout_s)
+    async def probe(self) -> str | None:
+        """None when LiveKit answers an authenticated `ListRooms`, else what went wrong."""
+        try:
+            await self._call(lambda lk: lk.room.list_rooms(api.ListRoomsRequest()), PROBE_TIMEOUT_S)
+        except api.ServerError as exc:
+            return f"{exc.code}: {exc.message}"
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            return type(exc).__name__
+        return None
+
+    async def _call(self, use: Callable[[api.LiveKitAPI], Awaitable[T]], limit_s: float | None = None) -> T:
+        timeout = aiohttp.ClientTimeout(total=min(self._s.timeout_s, limit_s or self._s.timeout_s))
         async with api.LiveKitAPI(self._s.url, self._s.api_key, self._s.api_secret, timeout=timeout) as lk:
             return await use(lk)
 
@@ -208,3 +222,26 @@ class LiveKitMedia:
 def body_sha256(body: str) -> str:
     """The `sha256` claim LiveKit puts in a webhook's token: base64 of the body's SHA-256 digest."""
     return base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+
+
+def _ns(value: int) -> datetime | None:
+    return datetime.fromtimestamp(value / 1e9, UTC) if value else None
+
+
+def egress_fields(info: api.EgressInfo) -> dict[str, Any]:
+    """What an egress report says about its recording: status, times, error and the first file's
+    duration, size, location and file name (the object key for an S3 upload)."""
+    fields: dict[str, Any] = {"status": egress_state(info).status, "updatedAt": _ns(info.updated_at)}
+    if info.ended_at:
+        fields["endedAt"] = _ns(info.ended_at)
+    if info.error:
+        fields["error"] = info.error
+    if info.file_results:
+        result = info.file_results[0]
+        fields |= {
+            "durationSeconds": round(result.duration / 1e9, 3),
+            "sizeBytes": int(result.size),
+            "location": result.location or result.filename,
+            "filename": result.filename,
+        }
+    return fields

@@ -56,6 +56,11 @@ class Outbox:
             self._appended = asyncio.Event()
         return added
 
+    def wake(self) -> None:
+        """Answer every waiting subscriber now (with whatever there is), e.g. when the room moves."""
+        self._appended.set()
+        self._appended = asyncio.Event()
+
     def after(self, seq: int) -> Batch:
         if seq > self._last:
             return Batch(entries=[], resync=True, last_seq=self._last)

@@ -16,6 +16,7 @@ from storage.client import Mongo
 from storage.documents import DocumentStore
 from storage.executions import ExecutionRepository
 from storage.feedback import FeedbackRepository
+from storage.placements import PlacementRepository
 from storage.rooms import RoomRepository
 from storage.sessions import SessionRepository
 
@@ -26,7 +27,7 @@ async def mark_destroyed(mongo: Mongo, room_id: str, now: datetime) -> None:
 
 async def purge(mongo: Mongo, room_id: str) -> None:
     """Delete the room's sessions, document, chat, runs, analyses, feedback and AI conversation, then
-    the room itself."""
+    the room itself (and last its placement record)."""
     await SessionRepository(mongo).delete_for_room(room_id)
     await DocumentStore(mongo).delete_room(room_id)
     await ChatRepository(mongo).delete_room(room_id)
@@ -35,3 +36,4 @@ async def purge(mongo: Mongo, room_id: str) -> None:
     await FeedbackRepository(mongo).delete_room(room_id)
     await AiRepository(mongo).delete_room(room_id)
     await RoomRepository(mongo).delete(room_id)
+    await PlacementRepository(mongo).delete(room_id)

@@ -1,22 +1,23 @@
-"""RoomActor: one per live room, named `room:<roomId>`, created idle by the warm pool.
+"""RoomActor: one per live room, hosted with many others in a room host process (actors/room_host.py).
 
 Holds the engine Room, an ordered outbox and a writer. Every mutation is `engine.apply(room, cmd, now)`;
 the resulting events are numbered in the outbox, and the new state plus the events are handed to the
 writer, which persists them in order; a command returns once its state is durable. After a restart the
 actor reloads its room from MongoDB before serving (every method awaits `_ready`). Presence: sockets
-report connect/disconnect; a room nobody is connected to for `idle_finish_s` finishes itself.
+report connect/disconnect; a room nobody is connected to for `idle_finish_s` finishes itself (its host
+calls `tick` once a second). The host shares one MongoDB client among its rooms and is told when a
+finished or destroyed room may leave memory (`on_retire`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import logging
 import os
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -24,10 +25,11 @@ from typing import Any
 from actors import purge
 from actors.chat import RoomChat
 from actors.collab import RoomDocument
+from actors.faults import Faults
 from actors.outbox import Batch, Entry, Outbox
-from actors.reports import queue_reports
+from actors.room_effects import session_effects
+from actors.room_snapshots import Snapshots
 from actors.writer import Writer
-from engine.collab.document import lines_of_code
 from engine.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
 from engine.room import commands as c
 from engine.room.access import admission, can_edit
@@ -38,13 +40,15 @@ from storage.chat import ChatRepository
 from storage.client import Mongo, connect
 from storage.documents import DocumentStore
 from storage.rooms import RoomRepository, events_as_docs
-from storage.sessions import SessionRepository
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
+RETIRE_AFTER_S = 5.0
+MOVED_EPOCH = "moved"
+"""The epoch a moving room answers its long polls with (differs from every incarnation's)."""
+"""A finished room stays in memory this long so every feed reads its last events."""
 RECENT_COMMANDS = 64
 """Command ids remembered (and stored with the state) to recognise a retried command."""
-PERIODIC_SNAPSHOT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,12 @@ class RoomRuntime:
     idle_finish_s: int = 600
     fault_injection: bool = False
     """Tests only: lets `arm_crash` make the actor process die right after a method has applied."""
+    rooms_per_host: int = 50
+    """How many rooms one room host process holds (1 = a process per room)."""
+    spare_slots: int = 4
+    """Free room slots kept ready on started hosts, so a creation never waits for a process start."""
+    evict_after_s: float = 300.0
+    """A live room with no socket and no call this long leaves memory (it comes back on the next call)."""
 
 
 @dataclass(frozen=True)
@@ -89,30 +99,37 @@ def _now() -> datetime:
 
 
 class RoomActor:
-    def __init__(self, room_id: str, runtime: RoomRuntime) -> None:
+    def __init__(
+        self,
+        room_id: str,
+        runtime: RoomRuntime,
+        mongo: Mongo | None = None,
+        on_retire: Callable[[str], None] | None = None,
+        last_presence: datetime | None = None,
+    ) -> None:
         self._room_id = room_id
         self._runtime = runtime
         self._room: Room | None = None
-        self._mongo: Mongo | None = None
+        self._mongo: Mongo | None = mongo
+        self._on_retire = on_retire
         self._outbox = Outbox()
         self._writer: Writer | None = None
         self._load_lock = asyncio.Lock()
         self._loaded = False
         self._connections: defaultdict[str, set[str]] = defaultdict(set)
         """Open sockets per user, by socket id (so a retried connect or disconnect counts once)."""
-        self._last_presence = _now()
-        self._ticker: asyncio.Task[None] | None = None
+        self._last_presence = last_presence or _now()
+        """When a socket last came or went (an evicted room brings its clock back, see RoomHost)."""
         self._retired = False
         self._epoch = str(uuid.uuid4())
         self._document: RoomDocument | None = None
         self._chat: RoomChat | None = None
-        self._snapshot_digest = ""
-        self._last_periodic = 0.0
+        self._snapshots: Snapshots | None = None
         self._commands: dict[str, tuple[int, int]] = {}
         self._destroyed = False
+        self._released = False
         self._purge: asyncio.Task[None] | None = None
-        self._crash_after: str | None = None
-        self._holds: dict[str, asyncio.Event] = {}
+        self._faults = Faults(runtime.fault_injection)
 
     async def ping(self) -> str:
         return self._room_id
@@ -127,7 +144,8 @@ class RoomActor:
         async with self._load_lock:
             if self._loaded:
                 return
-            self._mongo = connect(self._runtime.mongo_uri, self._runtime.database)
+            if self._mongo is None:
+                self._mongo = connect(self._runtime.mongo_uri, self._runtime.database)
             repo = RoomRepository(self._mongo)
             loaded = await repo.load(self._room_id)
             seq = 0
@@ -143,9 +161,8 @@ class RoomActor:
             self._document = RoomDocument(self._room_id, DocumentStore(self._mongo), self._publish_volatile)
             await self._document.load()
             self._chat = RoomChat(self._room_id, ChatRepository(self._mongo), self._publish_volatile)
+            self._snapshots = Snapshots(DocumentStore(self._mongo))
             self._loaded = True
-        if self._room is not None and self._room.status is not RoomStatus.FINISHED:
-            self._start_ticker()
 
     async def _resume_if_tombstoned(self) -> None:
         """Restarted in the middle of a destroy (the tombstone is there): finish it, serve nothing."""
@@ -153,6 +170,7 @@ class RoomActor:
         if self._purge is None and await RoomRepository(self._mongo).destroyed(self._room_id):
             self._destroyed = True
             self._purge = asyncio.get_running_loop().create_task(purge.purge(self._mongo, self._room_id))
+            self._purge.add_done_callback(lambda _: self._retire_later())
 
     async def _persist(self, room: Room, entries: list[Entry]) -> None:
         assert self._mongo is not None  # noqa: S101 - set by _ready
@@ -163,15 +181,7 @@ class RoomActor:
             events_as_docs(entries, _now()),
             commands,
         )
-        sessions = SessionRepository(self._mongo)
-        for entry in entries:
-            if entry.type == "session-started":
-                await sessions.start(room, _now())
-            elif entry.type in {"language-change", "problem-change"}:
-                await sessions.sync(room)
-            elif entry.type == "phase-change" and entry.data.get("current") == RoomStatus.FINISHED.value:
-                await sessions.finish(room, _now(), room.timer.elapsed_ms)
-                await queue_reports(self._mongo, self._runtime, room, _now())
+        await session_effects(self._mongo, self._runtime, room, entries, _now())
 
     async def create(
         self, spec: CreateSpec, now: datetime | None = None, command_id: str | None = None
@@ -201,8 +211,7 @@ class RoomActor:
         outcome = await self._commit(
             room, [("room-created", {"roomId": room.id, "hostId": room.host_id})], moment, command_id
         )
-        self._start_ticker()
-        self._maybe_crash("create")
+        self._faults.maybe_crash("create")
         return outcome
 
     async def execute(
@@ -257,6 +266,8 @@ class RoomActor:
         deadline = loop.time() + timeout_s
         while True:
             batch = await self._outbox.wait_after(after_seq, max(0.0, deadline - loop.time()))
+            if self._released:  # the room moved: the caller's next call finds its new host
+                return replace(batch, entries=[], epoch=MOVED_EPOCH)
             if gateway_id is None or batch.resync:
                 return replace(batch, epoch=self._epoch)
             entries = [e for e in batch.entries if e.data.get("gateway") != gateway_id]
@@ -328,7 +339,7 @@ class RoomActor:
         )
         self._purge = asyncio.get_running_loop().create_task(self._destroy_now(moment))
         await asyncio.shield(self._purge)
-        self._maybe_crash("destroy")
+        self._faults.maybe_crash("destroy")
 
     async def _destroy_now(self, moment: datetime) -> None:
         assert self._writer is not None  # noqa: S101 - set by _ready
@@ -363,7 +374,7 @@ class RoomActor:
         `(user, frames)`: applied to the authoritative document, persisted and published to the other
         gateways (see RoomDocument.apply_relayed). Safe to repeat: Yjs updates are idempotent."""
         await self._require()
-        await self._held("relayed")
+        await self._faults.held("relayed")
         for user_id, frames in batches:
             self._doc().apply_relayed(user_id, frames, gateway_id)
 
@@ -386,7 +397,7 @@ class RoomActor:
         """Toggle a reaction (not idempotent: a repeat undoes it)."""
         if await self._may_chat(user_id):
             await self._talk().react(user_id, message_id, emoji)
-        self._maybe_crash("chat_react")
+        self._faults.maybe_crash("chat_react")
 
     async def _may_chat(self, user_id: str) -> bool:
         room = await self._require()
@@ -398,18 +409,18 @@ class RoomActor:
         return self._chat
 
     async def create_document(self, starter: dict[str, str], snapshot: bytes | None) -> bool:
-        """Collab-plane create (idempotent): apply a given snapshot, else seed empty texts; True when
-        the document changed."""
+        """Collab-plane create (idempotent): open an ended document again, then apply a given snapshot,
+        else seed empty texts; True when the document changed (or was opened again)."""
         await self._require()
-        return self._doc().adopt(snapshot) if snapshot else self._doc().seed(starter)
+        reopened = await self._doc().reopen()
+        changed = self._doc().adopt(snapshot) if snapshot else self._doc().seed(starter)
+        return reopened or changed
 
     async def final_document(self) -> bytes:
-        """Collab-plane destroy: persist everything, record a `session_end` snapshot, return the state."""
-        await self._require()
-        await self._doc().flush()
-        await self._snapshot("session_end")
-        self._maybe_crash("final_document")
-        return self._doc().state()
+        """Collab-plane destroy: see `end_document` (idempotent since the document really ends)."""
+        state = await self.end_document()
+        self._faults.maybe_crash("final_document")
+        return state
 
     async def kick_socket(self, user_id: str, reason: str, code: int | None = None) -> bool:
         """Close the user's sockets (with `code`, default 4002) without removing them from the room."""
@@ -418,25 +429,21 @@ class RoomActor:
         self._doc().forget(user_id)
         return bool(self._connections[user_id])
 
-    async def record_snapshot(self, trigger: str, code: str, language: str) -> dict[str, Any] | None:
-        """Callback from an external collab plane: store its code snapshot for the room's session."""
+    async def record_snapshot(
+        self,
+        trigger: str,
+        code: str,
+        language: str,
+        state: bytes | None = None,
+        at: datetime | None = None,
+        phase: str | None = None,
+    ) -> dict[str, Any] | None:
+        """Callback from an external collab plane: store its binary state (always: the room's latest)
+        and its code snapshot for the room's session, at its time and phase (when a state is given)."""
         room = await self._require()
-        if room.session_id is None:
-            return None
-        snapshot = {
-            "_id": str(uuid.uuid4()),
-            "sessionId": room.session_id,
-            "roomId": room.id,
-            "trigger": trigger,
-            "language": language,
-            "code": code,
-            "linesOfCode": lines_of_code(code),
-            "phase": room.status.value,
-            "createdAt": _now(),
-        }
-        assert self._mongo is not None  # noqa: S101 - set by _ready
-        await DocumentStore(self._mongo).add_code_snapshot(snapshot)
-        self._maybe_crash("record_snapshot")
+        moment = _ms(at) if at else _now()
+        snapshot = await self._snaps().reported(room, trigger, code, language, state, moment, phase)
+        self._faults.maybe_crash("record_snapshot")
         return snapshot
 
     async def publish_event(self, kind: str, data: dict[str, Any]) -> None:
@@ -460,40 +467,20 @@ class RoomActor:
         """Record the active language's code for the room's session (None before a session exists).
         Not idempotent: every call stores a snapshot."""
         snapshot = await self._snapshot(trigger)
-        self._maybe_crash("code_snapshot")
+        self._faults.maybe_crash("code_snapshot")
         return snapshot
 
     async def _snapshot(self, trigger: str) -> dict[str, Any] | None:
         room = await self._require()
-        if room.session_id is None:
-            return None
-        code = self._doc().code(room.language)
-        snapshot = {
-            "_id": str(uuid.uuid4()),
-            "sessionId": room.session_id,
-            "roomId": room.id,
-            "trigger": trigger,
-            "language": room.language,
-            "code": code,
-            "linesOfCode": lines_of_code(code),
-            "phase": room.status.value,
-            "createdAt": _now(),
-        }
-        assert self._mongo is not None  # noqa: S101 - set by _ready
-        await DocumentStore(self._mongo).add_code_snapshot(snapshot)
-        self._snapshot_digest = hashlib.sha256(code.encode()).hexdigest()
-        return snapshot
+        return await self._snaps().take(room, self._doc().code(room.language), trigger, _now())
 
     async def _periodic_snapshot(self) -> None:
-        room = self._room
-        if room is None or room.session_id is None or room.status is RoomStatus.FINISHED:
-            return
-        if time.monotonic() - self._last_periodic < PERIODIC_SNAPSHOT_S:
-            return
-        self._last_periodic = time.monotonic()
-        digest = hashlib.sha256(self._doc().code(room.language).encode()).hexdigest()
-        if digest != self._snapshot_digest:
-            await self._snapshot("periodic")
+        if self._room is not None:
+            await self._snaps().periodic(self._room, self._doc().code(self._room.language), _now())
+
+    def _snaps(self) -> Snapshots:
+        assert self._snapshots is not None  # noqa: S101 - set by _ready
+        return self._snapshots
 
     async def _require(self) -> Room:
         await self._ready()
@@ -502,31 +489,12 @@ class RoomActor:
         return self._room
 
     async def arm_crash(self, method: str) -> bool:
-        """Tests only (`fault_injection`): the next call of `method` kills this process right after it
-        has applied, before it answers, as a crash at the worst moment would."""
-        if not self._runtime.fault_injection:
-            return False
-        self._crash_after = method
-        return True
+        """Tests only (`fault_injection`): the next `method` kills this process right after it applied."""
+        return self._faults.arm_crash(method)
 
     async def arm_hold(self, method: str, held: bool) -> bool:
-        """Tests only (`fault_injection`): calls of `method` wait until the hold is lifted (a slow actor)."""
-        if not self._runtime.fault_injection:
-            return False
-        if held:
-            self._holds.setdefault(method, asyncio.Event())
-        elif method in self._holds:
-            self._holds.pop(method).set()
-        return True
-
-    async def _held(self, method: str) -> None:
-        hold = self._holds.get(method)
-        if hold is not None:
-            await hold.wait()
-
-    def _maybe_crash(self, method: str) -> None:
-        if self._crash_after == method:
-            os._exit(1)
+        """Tests only (`fault_injection`): calls of `method` wait until the hold is lifted."""
+        return self._faults.arm_hold(method, held)
 
     async def _commit(
         self,
@@ -559,15 +527,10 @@ class RoomActor:
             entries = [Entry(d["seq"], d["type"], d["data"], int(d["at"].timestamp() * 1000)) for d in stored]
         return Outcome(room=room, events=entries, seq=self._outbox.last_seq)
 
-    def _start_ticker(self) -> None:
-        if self._ticker is None or self._ticker.done():
-            self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
-
-    async def _tick_loop(self) -> None:
-        while not self._retired:
-            await asyncio.sleep(TICK_S)
-            with contextlib.suppress(Exception):
-                await self._tick()
+    async def tick(self) -> None:
+        """Let time pass (the host calls this once a second): idle finish, timers, periodic snapshots."""
+        if not self._retired:
+            await self._tick()
 
     async def _tick(self) -> None:
         room = self._room
@@ -584,14 +547,74 @@ class RoomActor:
         await self._periodic_snapshot()
 
     def _retire_later(self) -> None:
-        """A finished or destroyed room's actor ends after subscribers had time to read the last events."""
+        """A finished or destroyed room leaves memory after subscribers had time to read the last events."""
         if self._retired:
             return
         self._retired = True
-        asyncio.get_running_loop().call_later(5.0, _exit_actor, self._room_id)
+        if self._on_retire is not None:
+            asyncio.get_running_loop().call_later(RETIRE_AFTER_S, self._on_retire, self._room_id)
 
+    # --- what the host asks to decide whether the room may leave memory ------------------------------
+    def live(self) -> bool:
+        """Loaded, stored and neither finished nor being destroyed."""
+        return (
+            self._room is not None
+            and self._room.status is not RoomStatus.FINISHED
+            and not self._destroyed
+            and not self._retired
+        )
 
-def _exit_actor(room_id: str) -> None:
-    from actors import deploy
+    def finished(self) -> bool:
+        return self._room is not None and self._room.status is RoomStatus.FINISHED
 
-    deploy.kill_named("room", room_id)
+    def destroying(self) -> bool:
+        """A destroy (or one resumed after a restart) is still purging."""
+        return self._destroyed and self._purge is not None and not self._purge.done()
+
+    async def load(self) -> None:
+        """Load from MongoDB now (a host activating the room)."""
+        await self._ready()
+
+    def last_presence(self) -> datetime:
+        return self._last_presence
+
+    async def quiesce(self) -> None:
+        """Before an eviction: everything accepted is durable (room state and document), and the
+        background writers are stopped."""
+        if self._writer is not None:
+            await self._writer.close()
+        if self._document is not None:
+            await self._document.close()
+
+    async def release(self) -> None:
+        """The room is moving to another host: answer every long poll now (its feeds resync against
+        the new host), then make everything durable and stop the background writers."""
+        self._released = True
+        self._outbox.wake()
+        await self.quiesce()
+
+    def figures(self) -> dict[str, Any]:
+        """What operators see of this room (sockets, document size)."""
+        return {
+            "roomId": self._room_id,
+            "sockets": sum(len(s) for s in self._connections.values()),
+            "documentBytes": len(self._document.state()) if self._document is not None else 0,
+            "status": self._room.status.value if self._room is not None else None,
+        }
+
+    async def end_document(self) -> bytes:
+        """Collab-plane destroy, idempotent: the first call persists everything, stores the final state,
+        records a `session_end` snapshot (when a session exists), closes every socket with ROOM_CLOSED and
+        releases the document; later calls (also after a restart) return the same state and record
+        nothing. The room itself lives on; a collab-plane create opens the document again."""
+        await self._require()
+        state, ended_now = await self._doc().end()
+        if ended_now:
+            await self._snapshot("session_end")
+            reason, code = "Room closed", RoomDocument.CLOSED_CODE
+            kicks = [
+                ("socket-kick", {"userId": u, "reason": reason, "code": code}) for u in self.connected_users()
+            ]
+            if kicks:
+                self._publish_volatile(kicks)
+        return state

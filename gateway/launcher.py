@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from actors.ray_config import node_health_env
 from gateway.settings import Config
 
 DB_PORT = 27017
@@ -117,6 +118,7 @@ def run_stack(config: Config) -> int:
             print(f"database   mongodb://127.0.0.1:{db_port} (data in {config.data_dir / 'db'})", flush=True)
         if not config.settings.ray_address:
             env.update(ray_auth_env(config.data_dir))
+            env.update(node_health_env())
             head = subprocess.Popen(
                 ray_head_command(config.data_dir, port=ray_port), env=env, start_new_session=True
             )

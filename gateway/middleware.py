@@ -1,7 +1,8 @@
-"""ASGI middleware: request ids and access logs, the catch-all 500, body-size and content-type bounds.
+"""ASGI middleware: request ids and access logs, the catch-all 500, body-size and content-type bounds,
+request and websocket metrics.
 
-Order (outermost first): CORS, RequestContext, BodyGuard, the app. Error responses made here use the
-one envelope from gateway.errors, so they carry CORS headers too.
+Order (outermost first): CORS, RequestContext, HttpMetrics, BodyGuard, the app. Error responses made
+here use the one envelope from gateway.errors, so they carry CORS headers too.
 """
 
 from __future__ import annotations
@@ -144,3 +145,76 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.disconnect"}
 
     return receive
+
+
+class HttpMetrics:
+    """Counts requests and their latency by route template, and websocket connections and frames.
+
+    The label is the matched route's path template (`/api/rooms/{room_id}`), never the raw path, so the
+    label set stays bounded; requests no route matched share one label. Sits inside RequestContext, so a
+    crash propagating through it is counted as the 500 the client gets."""
+
+    def __init__(self, app: ASGIApp, metrics: Any) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._socket(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [500]
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            seconds = time.perf_counter() - started
+            self.metrics.observe_http(str(scope["method"]), _route(scope), status[0], seconds)
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        families, opened = self.metrics.f, [False]
+
+        async def counted_receive() -> Message:
+            message = await receive()
+            if message["type"] == "websocket.receive":
+                kind = "binary" if message.get("bytes") is not None else "text"
+                families["ws_frames"].labels(_route(scope), "in", kind).inc()
+            return message
+
+        async def counted_send(message: Message) -> None:
+            await send(message)
+            if message["type"] == "websocket.accept":
+                opened[0] = True
+                families["ws_connections"].labels(_route(scope)).inc()
+            elif message["type"] == "websocket.send":
+                kind = "binary" if message.get("bytes") is not None else "text"
+                families["ws_frames"].labels(_route(scope), "out", kind).inc()
+
+        try:
+            await self.app(scope, counted_receive, counted_send)
+        finally:
+            if opened[0]:
+                families["ws_connections"].labels(_route(scope)).dec()
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's full template. A route inside an included router knows only its own part
+    (`/rooms/{room_id}`), so the static prefix is recovered from the raw path: the raw path minus the
+    route's part filled with the request's path parameters."""
+    template = getattr(scope.get("route"), "path_format", None)
+    if not isinstance(template, str):
+        return "unmatched"
+    params = {name: str(value) for name, value in (scope.get("path_params") or {}).items()}
+    try:
+        filled = template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+    path = str(scope.get("path", ""))
+    return path.removesuffix(filled) + template if path.endswith(filled) else template

@@ -1,9 +1,9 @@
 """Room use cases at the gateway: create (with idempotency and unique codes), route commands to the room's
 actor, and fall back to storage when no actor serves the room.
 
-A room whose actor is gone is either finished (served read-only from MongoDB: a command is checked by
-the pure engine against the stored room, which yields the proper refusal, and is never persisted) or
-live (its actor is brought back and reloads itself).
+A room no host serves is either finished (served read-only from MongoDB: a command is checked by the
+pure engine against the stored room, which yields the proper refusal, and is never persisted) or live
+(it is placed on a host again, which reloads it).
 """
 
 from __future__ import annotations
@@ -46,7 +46,11 @@ class RoomService:
 
     @classmethod
     def build(cls, services: Services, runtime: RoomRuntime) -> RoomService:
-        return cls(services=services, client=RoomClient(runtime), repo=RoomRepository(services.mongo))
+        return cls(
+            services=services,
+            client=RoomClient(runtime, services.mongo),
+            repo=RoomRepository(services.mongo),
+        )
 
     async def _live(self, room_id: str, call: Callable[[], Awaitable[T]]) -> T | Room:
         """Run `call` against the room's actor; when no actor serves the room, its stored state decides:
@@ -60,7 +64,7 @@ class RoomService:
                 raise NotFound(ErrorCode.ROOM_NOT_FOUND, "Room not found") from None
             if stored[0].status is RoomStatus.FINISHED:
                 return stored[0]
-            self.client.revive(room_id)
+            await self.client.revive(room_id)
             return await call()
 
     async def state(self, room_id: str) -> Room:
@@ -113,10 +117,10 @@ class RoomService:
         language: str | None,
         starter: dict[str, str] | None = None,
     ) -> Outcome:
-        pool = self.services.room_pool
-        if pool is None:
+        if self.services.room_hosts is None:
             raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Ray is not connected")
-        room_id = await pool.claim()
+        room_id = str(uuid.uuid4())
+        placed = False
         for _ in range(CODE_ATTEMPTS):
             code = new_code()
             if await self.repo.code_taken(code):
@@ -130,8 +134,10 @@ class RoomService:
                 language=language,
                 starter=starter,
             )
+            if not placed:
+                await self.client.place(room_id)
+                placed = True
             return await self.client.create(room_id, spec, self.services.now(), str(uuid.uuid4()))
-        await pool.release(room_id)
         raise InvalidInput(ErrorCode.ROOM_INVITE_CODE_EXHAUSTED, "Could not allocate a room code")
 
     async def destroy(self, room_id: str) -> None:

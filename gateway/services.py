@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from actors.clients import PoolClient
 from actors.mail import Mailer, make_mailer
+from actors.placement import HostDirectory
 from gateway.security import Passwords, Tokens
 from gateway.settings import Config
 from storage.audit import AuditRepository
@@ -46,7 +46,8 @@ class Services:
     history: HistoryReader
     problems: ProblemRepository
     bookmarks: BookmarkRepository
-    room_pool: PoolClient | None = None
+    room_hosts: HostDirectory | None = None
+    """Set when Ray is connected: where rooms are placed (operators' status, health)."""
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:

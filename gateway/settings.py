@@ -61,13 +61,22 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     auth_rate_limit_per_min: int = 20
     max_body_bytes: int = 1024 * 1024
-    room_pool_idle: int = 4
+    rooms_per_host: int = 50
+    """Rooms one room host process holds (1 = one process per room, the old layout); see DECISIONS."""
+    room_spare_slots: int = 4
+    """Free room slots kept ready on started hosts (a new host starts before the last one fills)."""
+    room_evict_after_s: int = 300
+    """A live room with no socket and no call this long leaves memory until its next call."""
     seed_on_start: bool = True
     room_idle_finish_s: int = 600
     matchmaking_ai_offer_s: int = 120
     """Searching this long without a human partner, the status offers an AI interviewer room."""
     fault_injection: bool = False
     """Tests only: room actors accept `arm_crash` (a crash right after a method applied)."""
+    health_toolchain_path: str | None = None
+    """Where /api/health looks for the sandbox's toolchains; unset is the sandbox's own PATH."""
+    orphan_sweep_interval_s: float = 60.0
+    """Seconds between orphan sweeps (gateway start, then periodically); 0 turns the sweep off."""
     smtp_url: str | None = None
     mail_from: str = "SynCode <no-reply@syncode.local>"
     ai_daily_limit: int = 100

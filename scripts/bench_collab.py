@@ -16,10 +16,20 @@ Targets:
   stock    `node .data/collab-node/node_modules/y-websocket/bin/server.js` (y-websocket@1.5.4), started here
            on a free loopback port and stopped at the end; rooms get random names, tokens are empty.
 
+Two gateways (--split-base URL2): the syncode runs become cross-gateway. Each room's second typist (the
+guest) fetches its collab token from the second gateway and connects its socket there, the first typist
+stays on --base, so every measured key crosses from one gateway to the other (rows "syncode, 2
+gateways"; the note counts rooms whose two documents differ after the drain). The second gateway is a
+`syncode serve` joined to the same Ray cluster and database, e.g. next to `syncode up` with
+SYNCODE_DATA_DIR=D and SYNCODE_EMBEDDED_RAY_PORT=R:
+  RAY_ADDRESS=127.0.0.1:R RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH=D/ray-auth-token \
+  SYNCODE_DATA_DIR=D SYNCODE_MONGODB_URI=mongodb://127.0.0.1:<db port> SYNCODE_PORT=8001 \
+  SYNCODE_SEED_ON_START=false SYNCODE_AUTH_RATE_LIMIT_PER_MIN=100000 .venv/bin/python -m gateway.cli serve
+
 Usage:
   make bootstrap            # installs the Node clients into .data/collab-node
   .venv/bin/python scripts/bench_collab.py [--base http://127.0.0.1:8000] [--rooms 20,100] [--rate 5]
-      [--duration 10] [--targets syncode,stock] [--json results.json]
+      [--duration 10] [--targets syncode,stock] [--split-base http://127.0.0.1:8001] [--json results.json]
 Loopback only; every loop is bounded in count and time.
 """
 
@@ -88,27 +98,43 @@ class Provisioner:
             raise SystemExit(f"register {name}: HTTP {r.status_code} {r.text[:300]}")
         return str(r.json()["accessToken"])
 
-    def _call(self, method: str, path: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        r = self.http.request(method, path, json=body, headers={"Authorization": f"Bearer {token}"})
+    def _call(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: dict[str, Any] | None = None,
+        via: httpx.Client | None = None,
+    ) -> dict[str, Any]:
+        http = via or self.http
+        r = http.request(method, path, json=body, headers={"Authorization": f"Bearer {token}"})
         if r.status_code >= 300:
             raise SystemExit(f"{method} {path}: HTTP {r.status_code} {r.text[:300]}")
         data: dict[str, Any] = r.json()
         return data
 
-    def room(self, i: int) -> tuple[dict[str, Any], str | None]:
+    def room(self, i: int, split: httpx.Client | None = None) -> tuple[dict[str, Any], str | None]:
+        """Room i, live with both users joined. With `split` (a client of a second gateway) the guest
+        fetches its collab token there, and the room gets per-typist socket bases in `urls` (the host's
+        on this gateway, the guest's on the second), as latency.js's rooms file takes them."""
         host = self.register(2 * i)
         guest = self.register(2 * i + 1)
         created = self._call("POST", "/api/rooms", host, {"mode": "peer", "language": "python"})
         room_id, code = created["roomId"], created["roomCode"]
         self._call("POST", f"/api/rooms/{room_id}/join", guest, {"roomCode": code})
-        tokens, url = [], None
-        for token in (host, guest):
-            detail = self._call("GET", f"/api/rooms/{room_id}", token)
+        tokens, urls, url = [], [], None
+        for token, via in ((host, None), (guest, split)):
+            detail = self._call("GET", f"/api/rooms/{room_id}", token, via=via)
             if not detail.get("collabToken"):
                 raise SystemExit(f"room {room_id}: no collabToken in GET /api/rooms/{{id}} (room not live?)")
             tokens.append(detail["collabToken"])
-            url = detail.get("collabUrl") or url
-        return {"roomId": room_id, "tokens": tokens}, url
+            base = str((via or self.http).base_url)
+            urls.append(syncode_ws_base(base, detail.get("collabUrl"), room_id))
+            url = url or detail.get("collabUrl")
+        room: dict[str, Any] = {"roomId": room_id, "tokens": tokens}
+        if split is not None:
+            room["urls"] = urls
+        return room, url
 
 
 def syncode_ws_base(base: str, collab_url: str | None, room_id: str) -> str:
@@ -206,23 +232,32 @@ def run_latency(
 def bench_syncode(args: argparse.Namespace, counts: list[int], workdir: Path) -> list[dict[str, Any]]:
     """Rooms are provisioned just before the run that needs them (the 20-room run sees only 20 live rooms)."""
     prov = Provisioner(args.base, args.auth_wait_max)
+    split = httpx.Client(base_url=args.split_base.rstrip("/"), timeout=60.0) if args.split_base else None
     rooms: list[dict[str, Any]] = []
     url: str | None = None
     results = []
+    label = "syncode-split" if split else "syncode"
     try:
         health = prov.http.get("/api/health")
         log(f"SynCode at {args.base}: /api/health -> HTTP {health.status_code}")
+        if split is not None:
+            health = split.get("/api/health")
+            log(f"second gateway at {args.split_base}: /api/health -> HTTP {health.status_code}")
+            if health.status_code != 200:
+                raise SystemExit(f"--split-base {args.split_base} is not a healthy gateway")
         for n in counts:
             started = time.monotonic()
             while len(rooms) < n:
-                room, url = prov.room(len(rooms))
+                room, url = prov.room(len(rooms), split)
                 rooms.append(room)
                 if len(rooms) % 10 == 0:
                     log(f"  provisioned {len(rooms)}/{n} rooms ({time.monotonic() - started:.0f}s)")
             ws_base = syncode_ws_base(args.base, url, rooms[0]["roomId"])
-            results.append(run_latency(args, ws_base, rooms[:n], f"syncode-{n}", workdir))
+            results.append(run_latency(args, ws_base, rooms[:n], f"{label}-{n}", workdir))
     finally:
         prov.close()
+        if split is not None:
+            split.close()
     return results
 
 
@@ -263,6 +298,8 @@ def print_table(rows: list[tuple[str, dict[str, Any]]]) -> None:
     for server, r in rows:
         notes = [f"missing={r['missing']}"] if r.get("missing") else []
         notes += [f"reconnects={r['reconnects']}"] if r.get("reconnects") else []
+        notes += [f"diverged rooms={r['diverged_rooms']}"] if r.get("diverged_rooms") else []
+        notes += [f"typists split over {r['gateways']} gateways"] if r.get("gateways", 1) > 1 else []
         if r.get("cpu_idle_before") is not None:
             notes.append(f"cpu idle before {r['cpu_idle_before']:.0%}")
         if r.get("loop_delay_p99_ms"):
@@ -286,6 +323,10 @@ def main() -> int:
     ap.add_argument("--auth-wait-max", type=float, default=900.0, help="max seconds to wait out 429s")
     ap.add_argument("--settle-max", type=float, default=120.0, help="max seconds to wait for an idle CPU")
     ap.add_argument("--idle-threshold", type=float, default=0.6, help="CPU idle fraction that counts as idle")
+    ap.add_argument(
+        "--split-base",
+        help="a second gateway of the same stack: each room's second typist connects through it",
+    )
     ap.add_argument("--json", type=Path, help="also write all raw summaries to this file")
     args = ap.parse_args()
 
@@ -297,20 +338,25 @@ def main() -> int:
         ap.error("--targets takes syncode and/or stock")
     if "syncode" in targets and urlsplit(args.base).hostname not in LOOPBACK:
         ap.error("--base must be a loopback address")
+    if args.split_base and (
+        urlsplit(args.split_base).hostname not in LOOPBACK or args.split_base == args.base
+    ):
+        ap.error("--split-base must be another loopback gateway than --base")
     if not (NODE_MODULES / "y-websocket").is_dir():
         ap.error(f"{NODE_MODULES} is missing: run `make bootstrap` (or `make .data/collab-node/.installed`)")
 
     rows: list[tuple[str, dict[str, Any]]] = []
+    server = "syncode, 2 gateways" if args.split_base else "syncode"
     with tempfile.TemporaryDirectory(prefix="bench-collab-") as tmp:
         workdir = Path(tmp)
         if "stock" in targets:  # first: SynCode leaves room actors behind that would load the machine
             rows += [("y-websocket@1.5.4", r) for r in bench_stock(args, counts, workdir)]
         if "syncode" in targets:
             try:
-                rows += [("syncode", r) for r in bench_syncode(args, counts, workdir)]
+                rows += [(server, r) for r in bench_syncode(args, counts, workdir)]
             except (SystemExit, httpx.HTTPError) as exc:
                 log(f"SynCode benchmark failed: {exc}")
-                rows += [("syncode", {"rooms": n, "error": str(exc)[:120]}) for n in counts]
+                rows += [(server, {"rooms": n, "error": str(exc)[:120]}) for n in counts]
 
     print(f"edit propagation latency, 2 typists/room, {args.rate:g} keys/s each, {args.duration:g}s per run")
     print_table(rows)

@@ -114,6 +114,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "problem_tests": [IndexModel([("problemId", ASCENDING), ("index", ASCENDING)], name="problem")],
     "problem_attempts": [IndexModel([("userId", ASCENDING), ("problemId", ASCENDING)], name="user")],
     "bookmarks": [IndexModel([("userId", ASCENDING), ("createdAt", DESCENDING)], name="user")],
+    "room_placements": [IndexModel([("host", ASCENDING)], name="host")],
     "rooms": [
         IndexModel(
             [("code", ASCENDING)],

@@ -1,8 +1,11 @@
-"""Room documents in MongoDB: Yjs updates appended in batches, compacted into snapshots, and code
-snapshots (the CodeSnapshot history of a session).
+"""Room documents in MongoDB: Yjs updates appended in batches, compacted into snapshots, the edit log
+kept for replay (storage/edit_log.py), code snapshots (the CodeSnapshot history of a session) and the
+binary states an external collab plane reports.
 
 Rebuilding a document = its snapshot (if any) + every update stored after it, applied in order (Yjs
-updates commute, so order only matters for efficiency).
+updates commute, so order only matters for efficiency). Compaction drops the updates a snapshot covers,
+never the edit log. An ended document (collab-plane destroy) keeps its final state in the snapshot with
+`final: true` until it is opened again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from bson import Binary
 from pymongo import ASCENDING, DESCENDING
 
 from storage.client import Document, Mongo
+from storage.edit_log import EditLog
 
 
 class DocumentStore:
@@ -21,6 +25,8 @@ class DocumentStore:
         self._updates = mongo.db["doc_updates"]
         self._snapshots = mongo.db["doc_snapshots"]
         self._code = mongo.db["code_snapshots"]
+        self._reported = mongo.db["room_doc_snapshots"]
+        self.edits = EditLog(mongo)
 
     async def append(self, room_id: str, first_seq: int, updates: list[bytes], now: datetime) -> None:
         docs = [
@@ -54,6 +60,31 @@ class DocumentStore:
         )
         await self._updates.delete_many({"roomId": room_id, "seq": {"$lte": up_to_seq}})
 
+    async def end(self, room_id: str, state: bytes, up_to_seq: int, now: datetime) -> None:
+        """Compact into `state` and mark it final (the document was ended)."""
+        await self.compact(room_id, state, up_to_seq, now)
+        await self._snapshots.update_one({"_id": room_id}, {"$set": {"final": True, "endedAt": now}})
+
+    async def final_state(self, room_id: str) -> bytes | None:
+        """The final state of an ended document (None while it is open)."""
+        snap = await self._snapshots.find_one({"_id": room_id, "final": True}, {"state": 1})
+        return bytes(snap["state"]) if snap else None
+
+    async def reopen(self, room_id: str) -> None:
+        await self._snapshots.update_one({"_id": room_id}, {"$unset": {"final": "", "endedAt": ""}})
+
+    async def save_reported_state(self, room_id: str, state: bytes, at: datetime, trigger: str) -> None:
+        """The latest binary state an external collab plane reported with a snapshot (one per room)."""
+        await self._reported.replace_one(
+            {"_id": room_id},
+            {"_id": room_id, "state": Binary(state), "at": at, "trigger": trigger},
+            upsert=True,
+        )
+
+    async def reported_state(self, room_id: str) -> tuple[bytes, datetime, str] | None:
+        found = await self._reported.find_one({"_id": room_id})
+        return (bytes(found["state"]), found["at"], str(found["trigger"])) if found else None
+
     async def add_code_snapshot(self, snapshot: dict[str, Any]) -> None:
         await self._code.insert_one(snapshot)
 
@@ -76,3 +107,5 @@ class DocumentStore:
         await self._updates.delete_many({"roomId": room_id})
         await self._snapshots.delete_one({"_id": room_id})
         await self._code.delete_many({"roomId": room_id})
+        await self._reported.delete_one({"_id": room_id})
+        await self.edits.delete_room(room_id)

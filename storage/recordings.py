@@ -3,13 +3,16 @@ media presence (`media_presence`, LiveKit's participant joined/left).
 
 A recording row is `{_id, sessionId, roomId, egressId, status, startedBy, startedAt, endedAt,
 durationSeconds, sizeBytes, location, filename, error, live}`; `storage/sessions.py` reads it by
-`sessionId` for `hasRecording`. Invariants: at most one row per room is `live` (a partial unique index:
-a second start of the same room fails to insert); a consent row is one per (room, user), overwritten;
-webhook updates are keyed by `egressId` and idempotent.
+`sessionId` for `hasRecording` (a `complete` row with a location). A presence row is
+`{_id: uuid5(LiveKit event id), eventId, roomId, userId, type, at}` (read by the session timeline).
+Invariants: at most one row per room is `live` (a partial unique index: a second start of the same room
+fails to insert); a consent row is one per (room, user), overwritten; webhook updates are keyed by
+`egressId` and idempotent, and so are presence rows (by LiveKit's event id).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -21,8 +24,11 @@ from storage.client import Document, Mongo
 RECORDINGS: Final = "recordings"
 CONSENTS: Final = "recording_consents"
 PRESENCE: Final = "media_presence"
-ENDED: Final = frozenset({"complete", "failed", "aborted", "limit_reached"})
+COMPLETE: Final = "complete"
+ENDED: Final = frozenset({COMPLETE, "failed", "aborted", "limit_reached"})
 """Egress statuses after which a recording is no longer live."""
+PRESENCE_IDS: Final = uuid.UUID("6f1c1d2e-3a4b-5c6d-8e9f-0a1b2c3d4e5f")
+"""uuid5 namespace turning LiveKit's event ids into presence row ids."""
 
 
 class RecordingActiveError(Exception):
@@ -43,10 +49,12 @@ class Recording:
     size_bytes: int | None
     location: str | None
     error: str | None
+    filename: str | None = None
+    """The egress' file name: the object key for an S3 upload."""
 
     @property
     def complete(self) -> bool:
-        return self.status == "complete"
+        return self.status == COMPLETE
 
 
 def _recording(doc: Document) -> Recording:
@@ -63,6 +71,7 @@ def _recording(doc: Document) -> Recording:
         size_bytes=doc.get("sizeBytes"),
         location=doc.get("location"),
         error=doc.get("error"),
+        filename=doc.get("filename"),
     )
 
 
@@ -134,10 +143,9 @@ class RecordingRepository:
 
     async def presence(self, event_id: str, room_id: str, user_id: str, kind: str, at: datetime) -> None:
         """A participant joined/left the media room (idempotent by LiveKit's event id)."""
+        fields = {"eventId": event_id, "roomId": room_id, "userId": user_id, "type": kind, "at": at}
         await self._presence.update_one(
-            {"_id": event_id},
-            {"$setOnInsert": {"roomId": room_id, "userId": user_id, "type": kind, "at": at}},
-            upsert=True,
+            {"_id": str(uuid.uuid5(PRESENCE_IDS, event_id))}, {"$setOnInsert": fields}, upsert=True
         )
 
     async def presence_of(self, room_id: str) -> list[Document]:

@@ -1,16 +1,18 @@
 """Training reports (collection `reports`) and the facts they are built from.
 
-One row per (sessionId, userId) (unique index): `pending` with a `requestedAt` token when queued, then
-`completed` (overallScore, report, generatedAt) or `failed` (error). A result is written only while the
-row is still `pending` with the same token (compare-and-set), so a superseded or repeated generation
-changes nothing. `load_input` gathers one candidate's session as `engine.scoring.model.SessionInput`.
+One row per (sessionId, userId) (unique index): `pending` with a `requestedAt` token and a lease
+(`leaseUntil`; `worker.pid` once a task claimed it) when queued, then `completed` (overallScore, report,
+generatedAt, and the page's finalCode and problemTitle) or `failed` (error). A result is written only
+while the row is still `pending` with the same token (compare-and-set), so a superseded or repeated
+generation changes nothing. `load_input` gathers one candidate's session as
+`engine.scoring.model.SessionInput`.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from pymongo import DESCENDING
@@ -37,6 +39,9 @@ FAILED: Final = "failed"
 LARGE_INPUT_MIN_CHARS: Final = 1000
 """A test case is large when its input has at least this many characters and at least half the longest."""
 HISTORY_MAX: Final = 10
+LEASE: Final = timedelta(seconds=120)
+"""How long a queued or claimed generation may take before a sweep queues it again (its worker is taken
+for dead): a queue wait plus the model path's worst case (timeout times attempts) fits in it."""
 ATTEMPTS_MAX: Final = 200
 MESSAGES_MAX: Final = 400
 
@@ -57,6 +62,12 @@ class PendingReport:
         }
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    code: str
+    problem: str | None
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -74,35 +85,61 @@ class ReportStore:
         self._reports = mongo.db[REPORTS]
 
     async def queue(self, session_id: str, user_id: str, room_id: str, now: datetime) -> PendingReport | None:
-        """Insert the pending row; None when the row already exists (queueing is idempotent)."""
+        """Insert the pending row with its queue lease; None when the row already exists (idempotent)."""
         row = {"sessionId": session_id, "userId": user_id, "roomId": room_id, "status": PENDING}
+        lease = {"requestedAt": now, "leaseUntil": now + LEASE, "worker": None}
         try:
-            await self._reports.insert_one(row | {"_id": f"{session_id}:{user_id}", "requestedAt": now})
+            await self._reports.insert_one(row | lease | {"_id": f"{session_id}:{user_id}"})
         except DuplicateKeyError:
             return None
         return PendingReport(session_id, user_id, room_id, now)
 
-    async def stale(self, older_than: datetime, now: datetime, limit: int = 50) -> list[PendingReport]:
-        """Re-token `pending` rows requested before `older_than` (a crashed generation) and return them."""
+    async def claim(self, job: PendingReport, pid: int, now: datetime) -> bool:
+        """The task starts: record its worker and renew the lease, unless the row moved on."""
+        fields = {"worker": {"pid": pid, "claimedAt": now}, "leaseUntil": now + LEASE}
+        return await self._cas(job, fields)
+
+    async def stale(self, now: datetime, limit: int = 50) -> list[PendingReport]:
+        """Re-token `pending` rows whose lease ran out before `now` (the worker died, or the task was
+        lost) with a fresh lease, and return them. Rows without a lease count from `requestedAt`."""
         found: list[PendingReport] = []
-        query = {"status": PENDING, "requestedAt": {"$lt": older_than}}
-        async for doc in self._reports.find(query).limit(limit):
+        expired = {
+            "$or": [{"leaseUntil": {"$lt": now}}, {"leaseUntil": None, "requestedAt": {"$lt": now - LEASE}}]
+        }
+        async for doc in self._reports.find({"status": PENDING} | expired).limit(limit):
             moved = await self._reports.update_one(
-                {"_id": doc["_id"], "requestedAt": doc["requestedAt"]}, {"$set": {"requestedAt": now}}
+                {"_id": doc["_id"], "requestedAt": doc["requestedAt"]},
+                {"$set": {"requestedAt": now, "leaseUntil": now + LEASE, "worker": None}},
             )
             if moved.modified_count:
                 found.append(PendingReport(doc["sessionId"], doc["userId"], doc.get("roomId", ""), now))
         return found
 
-    async def complete(self, job: PendingReport, report: dict[str, Any], now: datetime) -> bool:
-        """Store the result unless the row moved on (another token or state); whether it was stored."""
+    async def complete(
+        self, job: PendingReport, report: dict[str, Any], now: datetime, page: PageFacts | None = None
+    ) -> bool:
+        """Store the result unless the row moved on (another token or state); whether it was stored.
+        `page`: the final code the rubric scored and the problem's title (what the HTML page shows)."""
         done = {
             "status": COMPLETED,
             "overallScore": report["overallScore"],
             "report": report,
             "generatedAt": now,
         }
-        return await self._cas(job, done | {"error": None})
+        if page is not None:
+            done |= {"finalCode": page.code, "problemTitle": page.problem}
+        return await self._cas(job, done | {"error": None, "worker": None})
+
+    async def page_facts(self, session_id: str, user_id: str) -> PageFacts:
+        """The code and title stored with a completed report (rebuilt from the session for rows stored
+        before they were kept)."""
+        doc = await self._reports.find_one(
+            {"sessionId": session_id, "userId": user_id}, {"finalCode": 1, "problemTitle": 1}
+        )
+        if doc is not None and isinstance(doc.get("finalCode"), str):
+            return PageFacts(doc["finalCode"], doc.get("problemTitle"))
+        session = await self.load_input(session_id, user_id)
+        return PageFacts(session.final_code, session.problem_title) if session else PageFacts("", None)
 
     async def fail(self, job: PendingReport, error: str) -> bool:
         return await self._cas(job, {"status": FAILED, "error": error[:500]})

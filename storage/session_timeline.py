@@ -1,5 +1,6 @@
-"""A session's timeline: its slice of the room's event log, its code snapshots, runs and submissions,
-merged in time order and read page by page.
+"""A session's timeline: its slice of the room's event log, its code snapshots, runs, submissions and
+media presence (LiveKit's participant joined/left, `media_presence`), merged in time order and read page
+by page.
 
 Invariants: the merged order is total, (at, source, key) with `key` the room event's seq or the
 document id, and each source is read with the same keyset, so paging never skips or repeats an item;
@@ -16,10 +17,15 @@ from pymongo import ASCENDING
 
 from engine.room.limits import SYSTEM_ACTOR
 from storage.client import Document, Mongo
+from storage.recordings import PRESENCE
 from storage.session_history import JOB_FIELDS, SessionRow, job_of
 
-ROOM_EVENT, SNAPSHOT, RUN, SUBMISSION = range(4)
+ROOM_EVENT, SNAPSHOT, RUN, SUBMISSION, MEDIA_PRESENCE = range(5)
 """Timeline sources, in the order they are merged when two items share a millisecond."""
+SOURCES: Final = range(ROOM_EVENT, MEDIA_PRESENCE + 1)
+MEDIA_PRESENCE_TYPE: Final = "media-presence"
+PRESENCE_KINDS: Final = {"participant_joined": "joined", "participant_left": "left"}
+"""LiveKit webhook event → the timeline entry's `data.kind`."""
 SNAPSHOT_FIELDS: Final = {"trigger": 1, "language": 1, "linesOfCode": 1, "phase": 1, "createdAt": 1}
 
 
@@ -58,6 +64,12 @@ def _snapshot(doc: Document) -> TimelineItem:
     return TimelineItem(doc["_id"], "code-snapshot", doc["createdAt"], None, data, SNAPSHOT, doc["_id"])
 
 
+def _presence(doc: Document) -> TimelineItem:
+    user = str(doc["userId"])
+    data = {"userId": user, "kind": PRESENCE_KINDS.get(str(doc.get("type")), str(doc.get("type")))}
+    return TimelineItem(doc["_id"], MEDIA_PRESENCE_TYPE, doc["at"], user, data, MEDIA_PRESENCE, doc["_id"])
+
+
 def _job(kind: str, source: int) -> Any:
     def convert(doc: Document) -> TimelineItem:
         job = job_of(doc)
@@ -67,6 +79,17 @@ def _job(kind: str, source: int) -> Any:
         return TimelineItem(job.id, kind, job.created_at, job.user_id, data, source, job.id)
 
     return convert
+
+
+PRESENCE_FIELDS: Final = {"userId": 1, "type": 1, "at": 1}
+
+
+def _presence_window(row: SessionRow) -> Document:
+    """The room's media joins/leaves between the session's start and finish."""
+    at: Document = {"$gte": row.started_at}
+    if row.finished_at is not None:
+        at["$lte"] = row.finished_at
+    return {"roomId": row.room_id, "at": at}
 
 
 @dataclass(frozen=True)
@@ -99,7 +122,8 @@ class _Source:
 
 class SessionTimeline:
     """A session's room events (from the phase change that started it through the room's close), code
-    snapshots (no code), runs and submissions (no code, output or test data), merged in time order."""
+    snapshots (no code), runs and submissions (no code, output or test data) and media joins/leaves
+    while it ran, merged in time order."""
 
     def __init__(self, mongo: Mongo) -> None:
         self._db = mongo.db
@@ -146,6 +170,15 @@ class SessionTimeline:
                 "_id",
                 JOB_FIELDS,
                 _job("submission", SUBMISSION),
+            ),
+            _Source(
+                MEDIA_PRESENCE,
+                db[PRESENCE],
+                _presence_window(row),
+                "at",
+                "_id",
+                PRESENCE_FIELDS,
+                _presence,
             ),
         ]
         events = await self._event_range(row)

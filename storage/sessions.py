@@ -6,8 +6,9 @@ durationSeconds, problemId, solvedBy, scores.
 
 Reports (collection `reports`, written by the report pipeline): one document per (sessionId, userId)
 with `status` (pending | completed | failed), `overallScore` (0..100, set when completed), `report` (the
-report document) and `generatedAt`. Recordings (collection `recordings`): documents keyed by
-`sessionId`. Both are only read here; until their writers exist they are empty.
+report document) and `generatedAt`. Recordings (collection `recordings`, storage/recordings.py): rows
+keyed by `sessionId`; a session has a recording once one row is `complete` with a file `location`
+(the egress ended with a file), not while one is only starting or running. Both are only read here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Final
 
 from engine.room.state import Room
 from storage.client import Document, Mongo
+from storage.recordings import COMPLETE as RECORDING_COMPLETE
 
 REPORTS: Final = "reports"
 RECORDINGS: Final = "recordings"
@@ -75,7 +77,9 @@ class SessionArtifacts:
         return {row.session_id: row for row in rows}
 
     async def has_recording(self, session_id: str) -> bool:
-        return await self._recordings.count_documents({"sessionId": session_id}, limit=1) > 0
+        """A recording of the session completed with a file (a started or failed one does not count)."""
+        query = {"sessionId": session_id, "status": RECORDING_COMPLETE, "location": {"$nin": [None, ""]}}
+        return await self._recordings.count_documents(query, limit=1) > 0
 
 
 class SessionRepository:

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".data" / f"test-{os.getpid()}"
 # Ray reads its auth mode when it is first imported: set it before anything imports ray.
 os.environ.update(ray_auth_env(RUN_DIR))
-os.environ.setdefault("RAY_TMPDIR", str(ROOT / ".data" / "ray-test"))
+os.environ.setdefault("RAY_TMPDIR", str(ROOT / ".data" / f"ray-test-{os.getpid()}"))
+"""Per run, like RUN_DIR: two test runs of one checkout never share Ray's session files."""
 
 import asyncio  # noqa: E402
 import shutil  # noqa: E402
@@ -46,7 +47,7 @@ def _alive(pid: int) -> bool:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Remove the run dirs (database files, hundreds of MB each) of earlier runs that did not clean up."""
-    for stale in RUN_DIR.parent.glob("test-*"):
+    for stale in [*RUN_DIR.parent.glob("test-*"), *RUN_DIR.parent.glob("ray-test-*")]:
         pid = stale.name.rsplit("-", 1)[-1]  # test-<pid> (and the older test-stack-<pid>)
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
@@ -58,6 +59,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     broken teardown left is stopped; then this run's files go."""
     processes.stop_all()
     shutil.rmtree(RUN_DIR, ignore_errors=True)
+    shutil.rmtree(os.environ["RAY_TMPDIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +95,7 @@ def make_config(mongo_uri: str, **overrides: object) -> Config:
         "mongodb_uri": mongo_uri,
         "mongodb_database": f"test_{uuid.uuid4().hex[:8]}",
         "data_dir": RUN_DIR,
-        "room_pool_idle": 2,
+        "room_spare_slots": 2,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 8192,
         "fault_injection": True,

@@ -50,7 +50,7 @@ def test_stack_up_is_healthy_and_ctrl_c_stops_everything(tmp_path: Path) -> None
             "SYNCODE_PORT": str(api_port),
             "SYNCODE_EMBEDDED_DB_PORT": str(db_port),
             "SYNCODE_EMBEDDED_RAY_PORT": str(ray_port),
-            "SYNCODE_ROOM_POOL_IDLE": "1",
+            "SYNCODE_ROOM_SPARE_SLOTS": "1",
         }
     )
     proc = subprocess.Popen(

@@ -94,7 +94,7 @@ class Worker:
         self._executions = ExecutionRepository(mongo)
         self._analyses = AnalysisRepository(mongo)
         self._usage = UsageRepository(mongo)
-        self._room = RoomEvents()
+        self._room = RoomEvents(runtime.mongo_uri, runtime.database, mongo)
         self._briefs: dict[str, ProblemBrief | None] = {}
         self.candidate: str | None = None
         self._problem_id: str | None = None

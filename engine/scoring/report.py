@@ -38,10 +38,15 @@ THEMES_MAX: Final = 3
 STOP_WORDS: Final = frozenset({"about", "would", "could", "should", "their", "there", "which", "really"})
 
 
+def headline(dimension: Dimension, score: int) -> str:
+    """The rubric's opening of a dimension's feedback: its score in a colour tag by band."""
+    tone = "green" if score >= STRONG else "yellow" if score >= WEAK else "red"
+    return f"<{tone}>{LABELS[dimension].capitalize()} {score}/100.</{tone}>"
+
+
 def _feedback(dimension: Dimension, scored: Scored) -> str:
-    tone = "green" if scored.score >= STRONG else "yellow" if scored.score >= WEAK else "red"
     advice = "" if scored.score >= STRONG else f" {ADVICE[dimension]}"
-    return f"<{tone}>{LABELS[dimension].capitalize()} {scored.score}/100.</{tone}> {scored.feedback}{advice}"
+    return f"{headline(dimension, scored.score)} {scored.feedback}{advice}"
 
 
 def comparison(s: SessionInput, score: int) -> dict[str, Any] | None:
@@ -123,4 +128,5 @@ def build_report(s: SessionInput, now: datetime) -> dict[str, Any]:
         "peerFeedbackSummary": peer_summary(s),
         "testCaseBreakdown": breakdown(s),
         "staticAnalysis": [f.payload for f in s.static],
+        "proseSource": "offline",
     }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -20,22 +19,20 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from actors import deploy
 from actors.media import (
-    FileTarget,
     LiveKitMedia,
     LiveKitSettings,
     MediaGrant,
     MediaPort,
     MediaUnavailableError,
     WebhookRejectedError,
-    egress_state,
+    egress_fields,
 )
-from engine import signing
 from engine.errors import Conflict, ErrorCode, Forbidden, NotFound, Unauthenticated, Unavailable
 from engine.room import RoomRole
 from engine.room.permissions import Capability
 from engine.room.state import Room
 from engine.room.status import RoomStatus
-from gateway import accounts
+from gateway import accounts, recording_storage
 from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep
 from gateway.schemas.common import ERROR_RESPONSES
@@ -61,6 +58,14 @@ SOURCES: Final = {
     Capability.MEDIA_SCREENSHARE: ("screen_share", "screen_share_audio"),
 }
 _EXTRA_KEY: Final = "media"
+MEDIA_UPDATED_HEADER: Final = "X-Media-Updated"
+KICK_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    204: {
+        "description": "Removed. `X-Media-Updated` says whether LiveKit removed them from the media room "
+        "too (false: LiveKit not configured or not reachable; the kick stands either way).",
+        "headers": {MEDIA_UPDATED_HEADER: {"schema": {"type": "string", "enum": ["true", "false"]}}},
+    }
+}
 
 
 def livekit_settings(config: Config) -> LiveKitSettings | None:
@@ -117,6 +122,23 @@ async def mute_member(services: Services, room_id: str, user_id: str, muted: boo
 async def remove_member(services: Services, room_id: str, user_id: str) -> bool:
     media = media_of(services)
     return await media.remove(room_id, user_id) if media else False
+
+
+def media_updated_header(updated: bool) -> dict[str, str]:
+    """How a 204 answer (kick: no body by §4.4.1) reports whether LiveKit did its part."""
+    return {MEDIA_UPDATED_HEADER: "true" if updated else "false"}
+
+
+async def livekit_health(services: Services) -> tuple[str, dict[str, Any]]:
+    """`not_configured`, or LiveKit asked now: `ok` when it answered, `down` (with why) otherwise."""
+    media = media_of(services)
+    if media is None:
+        return "not_configured", {"configured": False}
+    url = services.config.settings.livekit_url
+    problem = await media.probe()
+    if problem is None:
+        return "ok", {"configured": True, "url": url}
+    return "down", {"configured": True, "url": url, "error": problem}
 
 
 # --- tokens ---------------------------------------------------------------------------------------
@@ -180,22 +202,6 @@ def _view(rec: Recording) -> RecordingView:
         status=rec.status,
         startedAt=rec.started_at,
         startedBy=rec.started_by,
-    )
-
-
-def _target(config: Config, room_id: str, recording_id: str) -> FileTarget:
-    s = config.settings
-    path = f"{s.livekit_recording_dir.rstrip('/')}/{room_id}/{recording_id}.mp4"
-    if not s.livekit_s3_bucket:
-        return FileTarget(filepath=path)
-    secret = s.livekit_s3_secret.get_secret_value() if s.livekit_s3_secret else ""
-    return FileTarget(
-        filepath=path.lstrip("/"),
-        s3_bucket=s.livekit_s3_bucket,
-        s3_region=s.livekit_s3_region,
-        s3_endpoint=s.livekit_s3_endpoint,
-        s3_access_key=s.livekit_s3_access_key,
-        s3_secret=secret,
     )
 
 
@@ -276,7 +282,8 @@ async def recording_start(
     except RecordingActiveError as exc:
         raise Conflict(ErrorCode.RECORDING_ALREADY_ACTIVE, "The room is already being recorded") from exc
     try:
-        state = await media.start_recording(room.id, _target(services.config, room.id, rec_id))
+        target = recording_storage.target(services.config, room.id, rec_id)
+        state = await media.start_recording(room.id, target)
     except MediaUnavailableError as exc:
         await repo.drop(rec_id)
         raise Unavailable(ErrorCode.MEDIA_SERVICE_UNAVAILABLE, "LiveKit did not start the recording") from exc
@@ -310,27 +317,6 @@ async def recording_stop(
 # --- LiveKit webhooks -----------------------------------------------------------------------------
 
 
-def _ns(value: int) -> datetime | None:
-    return datetime.fromtimestamp(value / 1e9, UTC) if value else None
-
-
-def _egress_fields(info: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {"status": egress_state(info).status, "updatedAt": _ns(info.updated_at)}
-    if info.ended_at:
-        fields["endedAt"] = _ns(info.ended_at)
-    if info.error:
-        fields["error"] = info.error
-    if info.file_results:
-        result = info.file_results[0]
-        fields |= {
-            "durationSeconds": round(result.duration / 1e9, 3),
-            "sizeBytes": int(result.size),
-            "location": result.location or result.filename,
-            "filename": result.filename,
-        }
-    return fields
-
-
 @router.post("/internal/livekit/webhook", summary="LiveKit webhook receiver (signed)", include_in_schema=True)
 async def livekit_webhook(
     request: Request, services: ServicesDep, authorization: Annotated[str, Header()] = ""
@@ -346,7 +332,7 @@ async def livekit_webhook(
     repo = RecordingRepository(services.mongo)
     if event.event.startswith("egress_") and event.egress_info.egress_id:
         info = event.egress_info
-        await repo.update_egress(info.egress_id, _egress_fields(info), room_id=info.room_name)
+        await repo.update_egress(info.egress_id, egress_fields(info), room_id=info.room_name)
     elif event.event in ("participant_joined", "participant_left"):
         at = datetime.fromtimestamp(event.created_at, UTC) if event.created_at else services.now()
         await repo.presence(
@@ -358,12 +344,9 @@ async def livekit_webhook(
 # --- downloads ------------------------------------------------------------------------------------
 
 
-def _file_key(recording_id: str) -> str:
-    return f"recordings/{recording_id}"
-
-
 @router.get("/sessions/{session_id}/recording", summary="Signed download URL of the session's recording")
 async def session_recording(session_id: uuid.UUID, user: UserDep, services: ServicesDep) -> SessionRecording:
+    """Our signed link to the file route (local files) or an S3 presigned GET (S3 configured)."""
     row = await visible_session(services, str(session_id), user, finished=False)
     rec = await RecordingRepository(services.mongo).latest_for_session(row.id)
     if rec is None:
@@ -372,28 +355,16 @@ async def session_recording(session_id: uuid.UUID, user: UserDep, services: Serv
         raise Conflict(ErrorCode.RECORDING_FAILED, f"The recording ended without a file ({rec.status})")
     if not rec.complete:
         raise Conflict(ErrorCode.RECORDING_NOT_READY, f"The recording is not ready yet ({rec.status})")
-    ttl = services.config.settings.recording_url_ttl_s
-    expires_at = services.now() + timedelta(seconds=ttl)
-    expires = int(expires_at.timestamp())
-    sig = signing.sign(services.config.secrets.blob.encode(), "GET", _file_key(rec.id), expires)
-    url = f"{services.config.public_url}/api/media/recordings/{rec.id}/file?expires={expires}&sig={sig}"
+    link = recording_storage.download_link(services.config, rec, services.now())
     return SessionRecording(
         sessionId=rec.session_id,
         recordingId=rec.id,
         status=rec.status,
-        url=url,
-        expiresAt=expires_at,
+        url=link.url,
+        expiresAt=link.expires_at,
         durationSeconds=rec.duration_s,
         sizeBytes=rec.size_bytes,
     )
-
-
-def _local_file(recording_dir: str, location: str | None) -> Path | None:
-    """The recording's file when it lies under the recording directory this gateway shares."""
-    if not location:
-        return None
-    root, path = Path(recording_dir).resolve(), Path(location).resolve()
-    return path if path.is_relative_to(root) and path.is_file() else None
 
 
 @router.get("/media/recordings/{recording_id}/file", summary="Download a recording through a signed URL")
@@ -403,15 +374,15 @@ async def recording_file(
     expires: Annotated[int, Query()],
     sig: Annotated[str, Query(max_length=128)],
 ) -> Response:
-    key = _file_key(str(recording_id))
-    now = services.now().timestamp()
-    if not signing.verify(services.config.secrets.blob.encode(), "GET", key, expires, sig, now):
+    config, now = services.config, services.now()
+    if not recording_storage.verify_file_link(config, str(recording_id), expires, sig, now):
         raise Forbidden(ErrorCode.BLOB_SIGNATURE_INVALID, "Invalid or expired download link")
     rec = await RecordingRepository(services.mongo).get(str(recording_id))
-    location = rec.location if rec else None
-    if location and location.startswith(("https://", "http://")):
-        return RedirectResponse(location, status_code=307)
-    path = await asyncio.to_thread(_local_file, services.config.settings.livekit_recording_dir, location)
-    if path is None:
+    if rec is not None and recording_storage.uses_s3(config) and not recording_storage.is_local(rec):
+        return RedirectResponse(recording_storage.presigned(config, rec, now).url, status_code=307)
+    if rec is not None and rec.location and rec.location.startswith(("https://", "http://")):
+        return RedirectResponse(rec.location, status_code=307)
+    path = await asyncio.to_thread(recording_storage.local_file, config, rec)
+    if path is None or rec is None:
         raise NotFound(ErrorCode.SESSION_RECORDING_NOT_FOUND, "The recording file is not available here")
-    return FileResponse(path, media_type="video/mp4", filename=f"session-{rec.session_id if rec else ''}.mp4")
+    return FileResponse(path, media_type="video/mp4", filename=f"session-{rec.session_id}.mp4")

@@ -1,8 +1,9 @@
 """Report comparison (ours; the reference compares on the client, §11.5): `GET /sessions/compare?ids=`
-over 2-5 of the caller's sessions with completed reports. Registered before the `/sessions/{id}` routes
-so `compare` is not read as a session id.
+over 2-5 of the caller's sessions with completed reports, registered before the `/sessions/{id}` routes
+so `compare` is not read as a session id; and the report as an HTML page, `GET /sessions/{id}/report.html`.
 
-Invariant: only the caller's own completed reports are compared; any id that is not one is 404.
+Invariant: only the caller's own completed reports are compared or rendered; the page refuses exactly as
+the JSON report route does (same access checks, same 404 codes).
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 
+from actors import reports
 from engine.errors import ErrorCode, InvalidInput, NotFound
 from engine.scoring.compare import compare
+from engine.scoring.page import render
 from gateway.deps import ServicesDep, UserDep
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.reports import ComparedSession, DimensionComparison, ReportComparison
-from gateway.views_sessions import visible_session
+from gateway.views_sessions import report_refusal, training_report, visible_session
+from storage.reports import ReportStore
 from storage.sessions import ReportRow, SessionArtifacts
 
 router = APIRouter(prefix="/sessions", tags=["sessions"], responses=ERROR_RESPONSES)
@@ -74,3 +79,25 @@ async def compare_reports(
         ],
         dimensions={k: DimensionComparison(**v) for k, v in compare([_scores(r) for r in rows]).items()},
     )
+
+
+@router.get(
+    "/{session_id}/report.html",
+    summary="Get training report as an HTML page",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The page"}},
+)
+async def session_report_page(
+    session_id: uuid.UUID, user: UserDep, services: ServicesDep, request: Request
+) -> HTMLResponse:
+    """The caller's completed report as a self-contained page (inline-SVG chart, evidence linked to
+    the final code's lines); refusals as `GET /sessions/{id}/report`."""
+    row = await visible_session(services, str(session_id), user, finished=False)
+    found = await SessionArtifacts(services.mongo).report(row.id, user.id)
+    if found is None or not found.completed:
+        if found is not None and found.status == "pending":
+            await reports.sweep(services.mongo, request.app.state.rooms.client.runtime, services.now())
+        raise report_refusal(found, row.role_of(user.id))
+    page = await ReportStore(services.mongo).page_facts(row.id, user.id)
+    body = training_report(found).model_dump(mode="json", exclude_unset=True)
+    return HTMLResponse(render(body, page.code, page.problem))

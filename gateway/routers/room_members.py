@@ -25,7 +25,7 @@ from gateway.deps import ClientIp, ServicesDep, UserDep
 from gateway.room_deps import RoomsDep, require_viewer
 from gateway.room_service import RoomService
 from gateway.room_views import collab_token, collab_url, room_detail
-from gateway.routers.media import mute_member, remove_member
+from gateway.routers.media import KICK_RESPONSES, media_updated_header, mute_member, remove_member
 from gateway.schemas.common import ERROR_RESPONSES
 from gateway.schemas.rooms import (
     JoinByCodeRequest,
@@ -198,7 +198,10 @@ async def update_participant(
 
 
 @router.delete(
-    "/{room_id}/participants/{user_id}", status_code=204, summary="Kick a participant from the room"
+    "/{room_id}/participants/{user_id}",
+    status_code=204,
+    summary="Kick a participant from the room",
+    responses=KICK_RESPONSES,
 )
 async def kick(
     room_id: uuid.UUID,
@@ -209,8 +212,7 @@ async def kick(
     ip: ClientIp,
 ) -> Response:
     await rooms.execute(str(room_id), Kick(user.id, str(user_id)))
-    await remove_member(services, str(room_id), str(user_id))
-    await accounts.audit(
-        services, "room.kick", user.id, str(room_id), ip, {"userId": str(user_id)}, target_type="room"
-    )
-    return Response(status_code=204)
+    removed = await remove_member(services, str(room_id), str(user_id))
+    details = {"userId": str(user_id), "mediaUpdated": removed}
+    await accounts.audit(services, "room.kick", user.id, str(room_id), ip, details, target_type="room")
+    return Response(status_code=204, headers=media_updated_header(removed))

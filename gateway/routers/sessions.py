@@ -66,7 +66,7 @@ from storage.session_history import (
     SortOrder,
     epoch_ms,
 )
-from storage.session_timeline import ROOM_EVENT, SUBMISSION, SessionTimeline, TimelineItem, TimelinePosition
+from storage.session_timeline import ROOM_EVENT, SOURCES, SessionTimeline, TimelineItem, TimelinePosition
 from storage.sessions import SessionArtifacts
 
 router = APIRouter(prefix="/sessions", tags=["sessions"], responses=ERROR_RESPONSES)
@@ -125,7 +125,7 @@ def _timeline_position(token: str) -> TimelinePosition:
     """A timeline cursor is `(at in epoch ms, "<source>:<seq | id>")`."""
     cursor = decode_cursor(token)
     source, _, key = cursor.id.partition(":")
-    if not _cursor_int(cursor.value) or source not in {str(s) for s in range(ROOM_EVENT, SUBMISSION + 1)}:
+    if not _cursor_int(cursor.value) or source not in {str(s) for s in SOURCES}:
         raise _bad_cursor()
     if int(source) == ROOM_EVENT:
         if not (key.isdigit() and len(key) <= 15):

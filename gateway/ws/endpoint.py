@@ -23,6 +23,7 @@ from actors.room import Outcome
 from engine.errors import DomainError, Forbidden, NotFound
 from engine.identity import ensure_active
 from engine.room.state import Room
+from gateway.drain import CLOSE_REASON, draining
 from gateway.errors import close_code_for
 from gateway.room_service import RoomService
 from gateway.services import Services
@@ -91,6 +92,9 @@ async def room_socket(ws: WebSocket, room_id: str) -> None:
     services: Services = ws.app.state.services
     rooms: RoomService = ws.app.state.rooms
     await ws.accept()
+    if draining(ws.app.state):  # this gateway is going away: reconnect through another one
+        await ws.close(codes.RESYNC, CLOSE_REASON)
+        return
     identity = await _authenticate(ws, services, room_id)
     if identity is None:
         return
@@ -117,6 +121,8 @@ async def _serve(
     never left open and silent."""
     hub: FeedHub = ws.app.state.hub
     feed = hub.join(room_id, subscriber, outcome.seq, outcome.room, room_state(outcome.room), outcome.epoch)
+    if draining(ws.app.state):  # admitted while the drain closed the others (no await since the join)
+        subscriber.close(codes.RESYNC, CLOSE_REASON)
     try:
         for frame in await rooms.client.hello(room_id):
             subscriber.send(frame)

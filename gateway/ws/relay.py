@@ -6,9 +6,10 @@ actor (`receive`, which answers it); document writes and awareness are relayed. 
 (`engine.room.access.can_edit`) runs against the room state the gateway's feed follows, and its decision
 is final: the actor applies whatever the gateway relayed, so peers and the server never diverge.
 
-Forwarding: per room at most one `relayed` call is in flight; frames that arrive meanwhile form the next
-batch. Bounded: a room whose backlog passes FORWARD_MAX_FRAMES (its actor is stuck) has its local sockets
-closed with RESYNC — they reconnect and sync both ways, so nothing a client holds is lost.
+Forwarding: per room host one flush at a time (one call carrying all of that host's rooms); frames that
+arrive meanwhile form the next flush. Bounded: a room whose backlog passes
+FORWARD_MAX_FRAMES (its host is stuck) has its local sockets closed with RESYNC — they reconnect and
+sync both ways, so nothing a client holds is lost.
 """
 
 from __future__ import annotations
@@ -66,53 +67,77 @@ def sort_frames(frames: list[bytes], may_write: bool) -> Sorted:
 class _Backlog:
     items: list[tuple[str, list[bytes]]] = field(default_factory=list)
     frames: int = 0
+
+
+@dataclass
+class _Lane:
+    """One room host's traffic from this gateway: at most one flush in flight."""
+
+    backlogs: dict[str, _Backlog] = field(default_factory=dict)
+    sending: set[str] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
+    flushed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def holds(self, room_id: str) -> bool:
+        return room_id in self.backlogs or room_id in self.sending
 
 
 @dataclass
 class Forwarder:
-    """Batches relayed frames to room actors: one call per room in flight, the rest queued behind it."""
+    """Batches relayed frames to room hosts: per host one flush in flight, carrying every frame of that
+    host's rooms that arrived since its last flush (one `relayed_many` call per host per flush). A slow
+    host delays only its own rooms."""
 
     client: RoomClient
     gateway_id: str
     on_overflow: Callable[[str], None]
-    """Called with a room id when its backlog overflowed or its actor failed (resync its sockets)."""
-    backlogs: dict[str, _Backlog] = field(default_factory=dict)
+    """Called with a room id when its backlog overflowed or its host failed (resync its sockets)."""
+    lanes: dict[str, _Lane] = field(default_factory=dict)
 
     def push(self, room_id: str, user_id: str, frames: list[bytes]) -> None:
-        backlog = self.backlogs.setdefault(room_id, _Backlog())
+        key = self.client.hosts.cached_host(room_id) or f"room:{room_id}"
+        lane = self.lanes.setdefault(key, _Lane())
+        backlog = lane.backlogs.setdefault(room_id, _Backlog())
         if backlog.frames + len(frames) > FORWARD_MAX_FRAMES:
             log.warning("relay backlog overflow", extra={"room_id": room_id})
             self.on_overflow(room_id)
             return
         backlog.items.append((user_id, frames))
         backlog.frames += len(frames)
-        if backlog.task is None or backlog.task.done():
-            backlog.task = asyncio.get_running_loop().create_task(self._drain(room_id, backlog))
+        if lane.task is None or lane.task.done():
+            lane.task = asyncio.get_running_loop().create_task(self._drain(key, lane))
 
-    async def _drain(self, room_id: str, backlog: _Backlog) -> None:
-        while backlog.items:
-            batch, backlog.items, backlog.frames = backlog.items, [], 0
+    async def _drain(self, key: str, lane: _Lane) -> None:
+        while lane.backlogs:
+            batch = {room_id: b.items for room_id, b in lane.backlogs.items()}
+            lane.backlogs, lane.sending = {}, set(batch)
             try:
-                await self.client.relayed(room_id, self.gateway_id, batch)
+                failed = await self.client.relayed_many(self.gateway_id, batch)
             except DomainError as exc:
-                log.warning("relay to room failed", extra={"room_id": room_id, "error": str(exc)})
+                log.warning("relay flush failed", extra={"error": str(exc)})
+                failed = list(batch)
+            for room_id in failed:
+                log.warning("relay to room failed", extra={"room_id": room_id})
+                lane.backlogs.pop(room_id, None)
                 self.on_overflow(room_id)
-                backlog.items, backlog.frames = [], 0
-        if self.backlogs.get(room_id) is backlog and not backlog.items:
-            del self.backlogs[room_id]
+            lane.sending = set()
+            lane.flushed.set()
+            lane.flushed = asyncio.Event()
+        if self.lanes.get(key) is lane and not lane.backlogs:
+            del self.lanes[key]
 
     async def settle(self, room_id: str) -> None:
-        """Wait until every frame relayed so far in this room has reached its actor."""
-        backlog = self.backlogs.get(room_id)
-        while backlog is not None and backlog.task is not None and not backlog.task.done():
-            await asyncio.shield(backlog.task)
-            backlog = self.backlogs.get(room_id)
+        """Wait until every frame relayed so far in this room has reached its host."""
+        while True:
+            lane = next((ln for ln in self.lanes.values() if ln.holds(room_id)), None)
+            if lane is None or lane.task is None or lane.task.done():
+                return
+            await lane.flushed.wait()
 
     async def close(self) -> None:
-        for backlog in list(self.backlogs.values()):
-            if backlog.task is not None:
-                backlog.task.cancel()
+        for lane in list(self.lanes.values()):
+            if lane.task is not None:
+                lane.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await backlog.task
-        self.backlogs.clear()
+                    await lane.task
+        self.lanes.clear()

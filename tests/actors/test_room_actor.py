@@ -106,7 +106,7 @@ async def test_periodic_snapshot_only_when_the_code_changed(services: Services) 
     store = services.mongo.db["code_snapshots"]
     await actor._periodic_snapshot()
     await actor._periodic_snapshot()
-    actor._last_periodic = 0.0
+    actor._snaps()._last_periodic = 0.0
     await actor._periodic_snapshot()
     periodic = await store.find({"sessionId": session_id, "trigger": "periodic"}).to_list()
     assert [s["code"] for s in periodic] == ["a = 1\n"]

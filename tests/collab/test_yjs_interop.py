@@ -15,8 +15,6 @@ import pytest
 from fastapi import FastAPI
 from pycrdt import Doc, Text
 
-from actors import deploy
-from actors.clients import call
 from tests import processes
 from tests.conftest import ROOT
 from tests.gateway.rooms_support import create_room, join, post
@@ -160,13 +158,11 @@ async def test_actor_crash_while_typing_loses_no_edit(
         )
         for i, who in enumerate((host, guest))
     ]
-    handle = deploy.get_named("room", rid)
-    assert handle is not None
     deadline = asyncio.get_running_loop().time() + 60
     while len(await _server_text(app, rid)) < 200:
         assert asyncio.get_running_loop().time() < deadline, "typists never got going"
         await asyncio.sleep(0.2)  # bounded-poll: wait for the typing to be under way
-    os.kill(await call(handle.pid.remote()), signal.SIGKILL)
+    os.kill(await app.state.rooms.client.pid(rid), signal.SIGKILL)
     a, b = [await _result(p, tmp_path / f"{i}.json") for i, p in enumerate(procs)]
     assert a["text"] == b["text"]
     assert a["text"] == await _server_text(app, rid)

@@ -47,7 +47,7 @@ async def test_create_document_is_idempotent_and_accepts_a_snapshot(
         "initialLanguage": "python",
     }
     first = await client.post("/collab/documents", headers=headers, json=body)
-    assert first.status_code == 200, first.text
+    assert first.status_code == 201, first.text
     assert first.json()["created"] is True
     assert (await client.post("/collab/documents", headers=headers, json=body)).json()["created"] is False
     other: Doc = Doc()  # type: ignore[type-arg]

@@ -120,6 +120,7 @@ NO_BODY_ALLOWED: dict[tuple[str, str], str] = {
         "GET",
         "/api/media/recordings/{recording_id}/file",
     ): "binary download: the recording's MP4 (or a redirect)",
+    ("GET", "/api/sessions/{session_id}/report.html"): "HTML page: the training report rendered as text/html",
 }
 """2xx responses that are not a named JSON schema on purpose. 204 (no content) is allowed everywhere."""
 
@@ -203,6 +204,8 @@ async def test_cors_echoes_origin_with_credentials_on_errors(app: FastAPI, clien
     assert response.status_code == 401
     assert response.headers["access-control-allow-origin"] == origin
     assert response.headers["access-control-allow-credentials"] == "true"
+    exposed = {h.strip() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert exposed >= {"x-request-id", "retry-after", "x-media-updated"}  # read by the web client
     preflight = await client.options(
         "/api/auth/login",
         headers={

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from actors import deploy
 from gateway.services import Services
 from tests.gateway.rooms_support import create_room, join, post
 from tests.gateway.ws_support import close_code, next_event, open_socket
@@ -47,7 +47,9 @@ async def _room_with_activity(client: httpx.AsyncClient) -> tuple[Account, Accou
     return host, guest, room
 
 
-async def test_destroy_without_sockets_stays_gone(client: httpx.AsyncClient, services: Services) -> None:
+async def test_destroy_without_sockets_stays_gone(
+    app: FastAPI, client: httpx.AsyncClient, services: Services
+) -> None:
     host, _, room = await _room_with_activity(client)
     rid = room["roomId"]
     destroyed = await client.delete(f"/api/rooms/{rid}", headers=host.headers)
@@ -55,12 +57,15 @@ async def test_destroy_without_sockets_stays_gone(client: httpx.AsyncClient, ser
     assert destroyed.json()["collabDeleted"] is True
     await _gone_everywhere(client, services, host, rid)
 
+    door = app.state.rooms.client
+
     async def actor_ended() -> bool:
-        return deploy.get_named("room", rid) is None
+        return not await door.hosted(rid)
 
     await wait_until(actor_ended, timeout_s=30)
     await _gone_everywhere(client, services, host, rid)  # nothing brought it back once the actor ended
-    assert deploy.get_named("room", rid) is None
+    assert not await door.hosted(rid)
+    assert await door.hosts.host_of(rid) is None  # the purge took its placement with it
 
 
 async def test_destroy_with_sockets_closes_them_and_stays_gone(

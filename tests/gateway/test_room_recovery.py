@@ -9,9 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from actors import deploy
-from actors.clients import call
 from tests.gateway.rooms_support import create_room, join, post, to_coding
 from tests.gateway.ws_support import next_event, open_socket
 from tests.support import register
@@ -29,7 +28,7 @@ def _stable(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_sigkilled_room_actor_recovers_state_and_sockets(
-    client: httpx.AsyncClient, live_url: str
+    app: FastAPI, client: httpx.AsyncClient, live_url: str
 ) -> None:
     host, guest = await register(client), await register(client)
     room = await create_room(client, host)
@@ -40,15 +39,14 @@ async def test_sigkilled_room_actor_recovers_state_and_sockets(
     before = (await client.get(f"/api/rooms/{rid}", headers=host.headers)).json()
     ws = await open_socket(live_url, rid, before["collabToken"])
     await next_event(ws, "room-state")
-    handle = deploy.get_named("room", rid)
-    assert handle is not None
-    old_pid = await call(handle.pid.remote())
+    door = app.state.rooms.client
+    old_pid = await door.pid(rid)
     os.kill(old_pid, signal.SIGKILL)
     after = await client.get(f"/api/rooms/{rid}", headers=host.headers)
     assert after.status_code == 200, after.text
     assert _stable(after.json()) == _stable(before)
     assert after.json()["elapsedMs"] >= before["elapsedMs"]
-    assert await call(handle.pid.remote()) != old_pid
+    assert await door.pid(rid) != old_pid
     resync = await next_event(ws, "resync", timeout_s=60)
     assert resync["data"]["phase"] == "coding"
     assert resync["data"]["editorLocked"] is True

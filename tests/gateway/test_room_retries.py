@@ -4,14 +4,14 @@ method has applied exactly once; a safe method is retried and answers."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from actors import deploy
-from actors.clients import RoomClient, call
+from actors.clients import RoomClient
 from actors.room import CreateSpec
 from engine.errors import Unavailable
 from engine.room import RoomMode
@@ -31,10 +31,8 @@ async def _coding_room(client: httpx.AsyncClient) -> str:
     return str(room["roomId"])
 
 
-async def _arm(room_id: str, method: str) -> None:
-    handle = deploy.get_named("room", room_id)
-    assert handle is not None
-    assert await call(handle.arm_crash.remote(method)) is True
+async def _arm(door: RoomClient, room_id: str, method: str) -> None:
+    assert await door.arm_crash(room_id, method) is True
 
 
 async def _snapshots(services: Services, room_id: str) -> int:
@@ -48,7 +46,7 @@ async def test_retries_an_unsafe_snapshot_after_a_crash_is_not_repeated(
     rid = await _coding_room(client)
     door: RoomClient = app.state.rooms.client
     before = await _snapshots(services, rid)
-    await _arm(rid, method)
+    await _arm(door, rid, method)
     calls: dict[str, Callable[[], Awaitable[object]]] = {
         "code_snapshot": lambda: door.code_snapshot(rid, "submission"),
         "record_snapshot": lambda: door.record_snapshot(rid, "manual", "print(1)\n", "python"),
@@ -71,7 +69,7 @@ async def test_retries_an_unsafe_reaction_toggle_after_a_crash_is_not_undone(
     door: RoomClient = app.state.rooms.client
     message = await door.chat_send(rid, host.id, {"text": "hi"}, "m-1")
     assert message is not None
-    await _arm(rid, "chat_react")
+    await _arm(door, rid, "chat_react")
     with pytest.raises(Unavailable):
         await door.chat_react(rid, host.id, "m-1", "🔥")
     stored = await services.mongo.db["chat_messages"].find_one({"roomId": rid, "messageId": "m-1"})
@@ -84,12 +82,13 @@ async def test_retries_a_safe_create_after_a_crash_applies_once(
 ) -> None:
     """`create` carries a command id: the door sends it again to the restarted actor, which answers
     with the first outcome instead of refusing or creating twice."""
-    rid = await _coding_room(client)  # warms the pool so the claim below is quick
+    rid = await _coding_room(client)  # a room host is running, so the placement below is quick
     host = await register(client)
     services: Services = app.state.services
     rooms = app.state.rooms
-    room_id = await services.room_pool.claim()  # type: ignore[union-attr]
-    await _arm(room_id, "create")
+    room_id = str(uuid.uuid4())
+    await rooms.client.place(room_id)
+    await _arm(rooms.client, room_id, "create")
     spec = CreateSpec(
         "RETRY" + rid[:1].upper(),
         RoomMode.PEER,

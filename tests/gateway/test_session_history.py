@@ -20,7 +20,7 @@ from engine.identity import UserRole
 from gateway.services import Services
 from storage.executions import ExecutionRepository
 from tests.gateway.rooms_support import create_room, join, post, to_coding
-from tests.support import Account, AdjustableClock, err, register
+from tests.support import Account, AdjustableClock, err, register, wait_until
 
 pytestmark = pytest.mark.anyio
 SECRET = "hidden-expected-output-4711"
@@ -161,6 +161,15 @@ async def test_history_summaries_activity_and_feedback(client: httpx.AsyncClient
     problem = await _problem(client, services)
     played, other = await _two_finished(client, services, problem["id"])
     host, guest, rid, sid = played.host, played.guest, played.room_id, played.session_id
+    score: int | None = None
+
+    async def reported() -> bool:  # the finish generates the candidate's report (reference §9.7.1)
+        nonlocal score
+        response = await client.get(f"/api/sessions/{sid}/report", headers=guest.headers)
+        score = round(response.json()["overallScore"]) if response.status_code == 200 else None
+        return score is not None
+
+    await wait_until(reported, timeout_s=60)
     mine = await _history(client, guest)
     assert [s["sessionId"] for s in mine] == [other.session_id, sid]
     summary, stored = mine[1], await services.mongo.db["sessions"].find_one({"_id": sid})
@@ -176,8 +185,8 @@ async def test_history_summaries_activity_and_feedback(client: httpx.AsyncClient
         "difficulty": "medium",
         "language": "python",
         "duration": (stored["durationMs"] + 500) // 1000,
-        "overallScore": None,
-        "hasReport": False,
+        "overallScore": score,
+        "hasReport": True,
         "hasFeedback": True,
         "createdAt": summary["createdAt"],
         "finishedAt": summary["finishedAt"],
@@ -194,8 +203,10 @@ async def test_history_summaries_activity_and_feedback(client: httpx.AsyncClient
     assert mine[0]["role"] == "interviewer"
     assert (mine[0]["runCount"], mine[0]["submissionCount"], mine[0]["solved"]) == (0, 0, False)
     assert mine[0]["hasFeedback"] is False  # a skipped row is not feedback
+    assert (mine[0]["hasReport"], mine[0]["overallScore"]) == (False, None)  # interviewers get none
     hosted = await _history(client, host)
     assert [(s["sessionId"], s["role"], s["solved"]) for s in hosted] == [(sid, "interviewer", False)]
+    assert (hosted[0]["hasReport"], hosted[0]["overallScore"]) == (False, None)
     assert await _history(client, await register(client)) == []
 
 

@@ -3,7 +3,8 @@
 The JSON schemas below are written by hand from the reference's facts (shared/reference §3.19-§3.26,
 §4.8, §4.9, §11.3), not generated from our models: every key the reference sends is required with its
 type, enum and nullability; extra keys are allowed (our extras). Sessions are real (rooms driven to
-`finished`); reports and recordings, which later areas write, are inserted as their rows.
+`finished`); the finish generates the candidate's report, which a test holds (the test-only hook) or waits
+for and then overwrites with the row it needs; recordings are inserted as their rows.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
+from actors.reports import HOLDS
 from engine.identity import UserRole
 from gateway.services import Services
 from tests.gateway.rooms_support import create_problem, create_room, join, post, to_coding
-from tests.support import Account, err, ok, register
+from tests.support import Account, err, ok, register, wait_until
 
 pytestmark = pytest.mark.anyio
 Json = dict[str, Any]
@@ -210,10 +212,37 @@ async def _get(client: httpx.AsyncClient, who: Account, path: str, **params: Any
     return await client.get(path, headers=who.headers, params=params)
 
 
+async def _generated(services: Services, p: Played) -> Json:
+    """The guest's report row once the finish generated it (every candidate gets one, reference §9.7.1);
+    nothing writes a completed row again, so a test may overwrite it."""
+    found: Json = {}
+
+    async def completed() -> bool:
+        nonlocal found
+        query = {"sessionId": p.session_id, "userId": p.guest.id}
+        found = await services.mongo.db["reports"].find_one(query) or {}
+        return found.get("status") == "completed"
+
+    await wait_until(completed, timeout_s=60)
+    return found
+
+
 async def test_sessions_without_feedback_report_or_recording(
     client: httpx.AsyncClient, services: Services
 ) -> None:
-    p = await _played(client)
+    p = await _played(client, finish=False)
+    hold = {"_id": f"report:{p.session_id}"}  # the generated report stays pending while this test runs
+    await services.mongo.db[HOLDS].insert_one(hold)
+    try:
+        await _move(client, p.host, p.room_id, "wrapup", "finished")
+        await _without_feedback_report_or_recording(client, services, p)
+    finally:
+        await services.mongo.db[HOLDS].delete_one(hold)
+
+
+async def _without_feedback_report_or_recording(
+    client: httpx.AsyncClient, services: Services, p: Played
+) -> None:
     history = parsed(page(SESSION_SUMMARY), await _get(client, p.guest, "/api/sessions"))
     assert [s["sessionId"] for s in history["data"]] == [p.session_id]
     summary = history["data"][0]
@@ -225,7 +254,8 @@ async def test_sessions_without_feedback_report_or_recording(
     detail = parsed(SESSION_DETAIL, await _get(client, p.guest, p.path))
     assert (detail["hasRecording"], detail["report"], detail["peerFeedback"]) == (False, None, [])
     assert detail["latestCodeSnapshot"]["trigger"] == "session_end"
-    recording = {"_id": str(uuid.uuid4()), "sessionId": p.session_id, "storageKey": "rec/1.webm"}
+    recording = {"_id": str(uuid.uuid4()), "sessionId": p.session_id, "status": "complete"}
+    recording["location"] = "/recordings/rec/1.mp4"  # hasRecording: a recording that ended with a file
     await services.mongo.db["recordings"].insert_one(recording)
     assert parsed(SESSION_DETAIL, await _get(client, p.host, p.path))["hasRecording"] is True
     snapshots = parsed(page(CODE_SNAPSHOT), await _get(client, p.host, f"{p.path}/snapshots"))["data"]
@@ -261,11 +291,12 @@ async def test_sessions_with_feedback_and_a_report(client: httpx.AsyncClient, se
         "peerFeedbackSummary": None,
     }
     stored |= {"dimensions": {"correctness": {"score": 90, "feedback": "ok", "evidence": []}}}
-    row: Json = {"_id": str(uuid.uuid4()), "sessionId": p.session_id, "userId": p.guest.id}
-    row |= {"status": "completed"}
-    await services.mongo.db["reports"].insert_one(
-        row | {"overallScore": 82, "report": stored, "generatedAt": generated}
+    row: Json = {"sessionId": p.session_id, "userId": p.guest.id, "status": "completed"}
+    replaced = await services.mongo.db["reports"].replace_one(
+        {"_id": (await _generated(services, p))["_id"]},
+        row | {"overallScore": 82, "report": stored, "generatedAt": generated},
     )
+    assert replaced.matched_count == 1
     summary = parsed(page(SESSION_SUMMARY), await _get(client, p.guest, "/api/sessions"))["data"][0]
     assert (summary["hasFeedback"], summary["hasReport"], summary["overallScore"]) == (True, True, 82)
     expected: Json = stored | {"sessionId": p.session_id, "generatedAt": "2026-03-01T12:00:00.250Z"}
@@ -284,10 +315,13 @@ async def test_report_refusals_follow_the_reference_rule(
 ) -> None:
     p = await _played(client)
     reports, report = services.mongo.db["reports"], f"{p.path}/report"
+    generated = await _generated(services, p)
+    assert ok(await _get(client, p.guest, report))["sessionId"] == p.session_id  # the candidate's own
+    assert refused(await _get(client, p.host, report), 404) == "SESSION_REPORT_UNAVAILABLE"  # interviewer
+    assert (await reports.delete_one({"_id": generated["_id"]})).deleted_count == 1
     assert (
         refused(await _get(client, p.guest, report), 404) == "SESSION_REPORT_NOT_READY"
     )  # candidate, no row
-    assert refused(await _get(client, p.host, report), 404) == "SESSION_REPORT_UNAVAILABLE"  # interviewer
     for who, status in ((p.guest, "pending"), (p.host, "failed")):  # a row in another state: not ready
         row = {"_id": str(uuid.uuid4()), "sessionId": p.session_id, "userId": who.id, "status": status}
         await reports.insert_one(row)

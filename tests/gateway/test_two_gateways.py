@@ -35,7 +35,8 @@ async def second_gateway(services: Services) -> AsyncIterator[str]:
         "SYNCODE_DATA_DIR": str(services.config.data_dir),
         "SYNCODE_PORT": str(port),
         "SYNCODE_SEED_ON_START": "false",
-        "SYNCODE_ROOM_POOL_IDLE": str(settings.room_pool_idle),
+        "SYNCODE_ROOM_SPARE_SLOTS": str(settings.room_spare_slots),
+        "SYNCODE_ROOMS_PER_HOST": str(settings.rooms_per_host),
     }
     proc = processes.spawn(
         [sys.executable, "-m", "gateway.cli", "serve"],

@@ -7,8 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from actors import deploy
-from actors.clients import RoomClient, call
+from actors.clients import RoomClient
 from tests.gateway.rooms_support import create_room, join
 from tests.gateway.ws_support import close_code, open_socket
 from tests.gateway.yjs_support import Peer
@@ -90,13 +89,12 @@ async def test_ws_keystrokes_reach_local_peers_without_waiting_for_the_actor(
     reader = await _peer(live_url, rid, await _token(client, b, rid))
     await writer.pump(0.2)
     await reader.pump(0.2)
-    handle = deploy.get_named("room", rid)
-    assert handle is not None
-    assert await call(handle.arm_hold.remote("relayed", True))
+    door: RoomClient = app.state.rooms.client
+    assert await door.arm_hold(rid, "relayed", True)
     await writer.type(0, "fast")
     await reader.until(lambda: "fast" in str(reader.text), timeout_s=10)
     assert "fast" not in await _actor_code(app, rid)
-    await call(handle.arm_hold.remote("relayed", False))
+    await door.arm_hold(rid, "relayed", False)
 
     async def actor_has_it() -> bool:
         return "fast" in await _actor_code(app, rid)

@@ -3,6 +3,8 @@ session's database, which the shared room pool's actors write)."""
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,12 @@ API_SECRET = "stub-secret-for-tests-0123456789abcdef"
 WEBHOOK = "/api/internal/livekit/webhook"
 
 
+def _client_ip() -> str:
+    """A fresh client address per app: the per-IP rate limits live in the shared database."""
+    n = uuid.uuid4().int
+    return f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}"
+
+
 def webhook_headers(token: str | None) -> dict[str, str]:
     """What LiveKit sends with a webhook: its content type and the bare signed token."""
     headers = {"content-type": "application/webhook+json"}
@@ -34,13 +42,27 @@ class MediaEnv:
     recording_dir: Path
 
 
-@pytest.fixture(scope="module")
-async def media(
-    mongo_uri: str, app: FastAPI, clock: AdjustableClock, tmp_path_factory: pytest.TempPathFactory
+S3_BUCKET, S3_ACCESS_KEY, S3_SECRET = "syncode-recordings", "AKIASTUBEXAMPLE", "stub-s3-secret-0123456789"
+
+
+@contextlib.asynccontextmanager
+async def media_env(
+    mongo_uri: str, app: FastAPI, clock: AdjustableClock, recording_dir: Path, s3: bool = False
 ) -> AsyncIterator[MediaEnv]:
-    stub = LiveKitStub(API_KEY, API_SECRET)
+    """The LiveKit stub on a free port and an app configured to use it (and, with `s3`, the stub's
+    S3-compatible store for recordings), sharing the session's database."""
+    stub = LiveKitStub(API_KEY, API_SECRET, s3_keys={S3_ACCESS_KEY: S3_SECRET})
     await stub.start(free_port())
-    recording_dir = tmp_path_factory.mktemp("recordings")
+    storage: dict[str, object] = {"livekit_recording_dir": str(recording_dir)}
+    if s3:
+        storage = {
+            "livekit_recording_dir": "/syncode",
+            "livekit_s3_bucket": S3_BUCKET,
+            "livekit_s3_region": "eu-west-1",
+            "livekit_s3_endpoint": stub.url,
+            "livekit_s3_access_key": S3_ACCESS_KEY,
+            "livekit_s3_secret": S3_SECRET,
+        }
     config = make_config(
         mongo_uri,
         mongodb_database=app.state.services.config.settings.mongodb_database,
@@ -49,11 +71,11 @@ async def media(
         livekit_api_key=API_KEY,
         livekit_api_secret=API_SECRET,
         livekit_client_url="wss://media.example.test",
-        livekit_recording_dir=str(recording_dir),
+        **storage,
     )
     media_app = create_app(config, clock=clock)
     async with media_app.router.lifespan_context(media_app):
-        transport = httpx.ASGITransport(app=media_app, client=("198.51.100.21", 40000))
+        transport = httpx.ASGITransport(app=media_app, client=(_client_ip(), 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
 
             async def deliver(body: str, token: str) -> None:
@@ -64,6 +86,23 @@ async def media(
             yield MediaEnv(http, stub, recording_dir)
             await stub.settle()
     await stub.stop()
+
+
+@pytest.fixture(scope="module")
+async def media(
+    mongo_uri: str, app: FastAPI, clock: AdjustableClock, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[MediaEnv]:
+    async with media_env(mongo_uri, app, clock, tmp_path_factory.mktemp("recordings")) as env:
+        yield env
+
+
+@pytest.fixture(scope="module")
+async def s3media(
+    mongo_uri: str, app: FastAPI, clock: AdjustableClock, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[MediaEnv]:
+    """Recordings go to S3 (the stub's store): egress `S3Upload` outputs, presigned downloads."""
+    async with media_env(mongo_uri, app, clock, tmp_path_factory.mktemp("unused"), s3=True) as env:
+        yield env
 
 
 @pytest.fixture
@@ -80,6 +119,6 @@ async def down(mongo_uri: str, app: FastAPI, clock: AdjustableClock) -> AsyncIte
     )
     down_app = create_app(config, clock=clock)
     async with down_app.router.lifespan_context(down_app):
-        transport = httpx.ASGITransport(app=down_app, client=("198.51.100.22", 40000))
+        transport = httpx.ASGITransport(app=down_app, client=(_client_ip(), 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield http

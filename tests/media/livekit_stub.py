@@ -1,7 +1,9 @@
 """A local stub of LiveKit's Twirp API on a real socket: the RoomService and Egress methods SynCode
 uses, protobuf or JSON bodies, Twirp error shapes, API-key JWT checks; and a small egress state machine
 (starting → active on start, ending → complete on stop) that delivers webhooks signed as LiveKit signs
-them (a JWT from the API key whose `sha256` claim is the base64 SHA-256 of the JSON body).
+them (a JWT from the API key whose `sha256` claim is the base64 SHA-256 of the JSON body). An egress
+with an `S3Upload` output "uploads" to the stub's own S3-compatible store, which serves objects
+path-style (`/bucket/key`) only to SigV4 presigned GETs that verify and have not expired.
 
 Invariant: every call it answers is recorded in `calls` as (method, request message) in arrival order.
 """
@@ -14,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +26,9 @@ from google.protobuf.message import Message
 from livekit import api
 
 from actors.media import body_sha256
+from engine.media.sigv4 import Credentials, object_location, presign_get
 
+MP4 = b"\x00\x00\x00\x18ftypmp42fake-recording"
 Deliver = Callable[[str, str], Coroutine[Any, Any, None]]
 """Posts a webhook (body, authorization) to the app under test."""
 M = TypeVar("M", bound=Message)
@@ -34,6 +39,7 @@ REQUESTS: dict[str, type[Message]] = {
     "RemoveParticipant": api.RoomParticipantIdentity,
     "MutePublishedTrack": api.MuteRoomTrackRequest,
     "ListParticipants": api.ListParticipantsRequest,
+    "ListRooms": api.ListRoomsRequest,
     "StartRoomCompositeEgress": api.RoomCompositeEgressRequest,
     "StopEgress": api.StopEgressRequest,
 }
@@ -54,6 +60,9 @@ class LiveKitStub:
     rooms: dict[str, api.Room] = field(default_factory=dict)
     participants: dict[tuple[str, str], api.ParticipantInfo] = field(default_factory=dict)
     egresses: dict[str, api.EgressInfo] = field(default_factory=dict)
+    s3_keys: dict[str, str] = field(default_factory=dict)
+    """S3 access key → secret the object store accepts."""
+    objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
     url: str = ""
     _runner: web.AppRunner | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -61,6 +70,7 @@ class LiveKitStub:
     async def start(self, port: int) -> None:
         app = web.Application()
         app.router.add_post("/twirp/livekit.{service}/{method}", self._handle)
+        app.router.add_get("/{bucket}/{key:.+}", self._s3_get)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", port).start()
@@ -145,6 +155,9 @@ class LiveKitStub:
         found = [p for (room, _), p in self.participants.items() if room == msg.room]
         return api.ListParticipantsResponse(participants=found)
 
+    def _ListRooms(self, msg: api.ListRoomsRequest) -> api.ListRoomsResponse:  # noqa: N802
+        return api.ListRoomsResponse(rooms=list(self.rooms.values()))
+
     def _StartRoomCompositeEgress(self, msg: api.RoomCompositeEgressRequest) -> api.EgressInfo:  # noqa: N802
         if msg.room_name not in self.rooms:
             raise TwirpFailureError(404, "not_found", "room does not exist")
@@ -163,26 +176,52 @@ class LiveKitStub:
         if info is None or info.status not in (api.EGRESS_STARTING, api.EGRESS_ACTIVE):
             raise TwirpFailureError(412, "failed_precondition", "egress not active")
         info.status = api.EGRESS_ENDING
-        self._post("egress_ended", self._completed(info))
+        self._post("egress_ended", self.completed(info))
         return info
 
-    def _completed(self, info: api.EgressInfo) -> api.EgressInfo:
-        """The egress finished: its MP4 written where the request asked (a small fake file)."""
+    def completed(self, info: api.EgressInfo) -> api.EgressInfo:
+        """The egress finished: its MP4 (a small fake file) written where the request asked, a local
+        path or an S3 object (location = its URL, filename = its key)."""
         done = api.EgressInfo()
         done.CopyFrom(info)
-        path = info.room_composite.file_outputs[0].filepath
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_bytes(b"\x00\x00\x00\x18ftypmp42fake-recording")
+        output = info.room_composite.file_outputs[0]
+        path, location = output.filepath, output.filepath
+        if output.HasField("s3"):
+            self.objects[(output.s3.bucket, path)] = MP4
+            location = f"{output.s3.endpoint or 'https://s3.amazonaws.com'}/{output.s3.bucket}/{path}"
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_bytes(MP4)
         now = time.time_ns()
         done.status, done.ended_at, done.updated_at = api.EGRESS_COMPLETE, now, now
         done.file_results.append(
-            api.FileInfo(filename=path, location=path, duration=90 * 10**9, size=Path(path).stat().st_size)
+            api.FileInfo(filename=path, location=location, duration=90 * 10**9, size=len(MP4))
         )
         return done
 
-    def signed(self, kind: str, **fields: Any) -> tuple[str, str]:
-        """A webhook body and the Authorization LiveKit would send with it."""
-        event = api.WebhookEvent(event=kind, id=f"EV_{uuid.uuid4().hex[:10]}", created_at=int(time.time()))
+    async def _s3_get(self, request: web.Request) -> web.Response:
+        """A path-style GET of a stored object, answered only to a valid, unexpired presigned URL."""
+        bucket, key, q = request.match_info["bucket"], request.match_info["key"], request.query
+        try:
+            access, day, region, _, _ = q["X-Amz-Credential"].split("/")
+            signed = datetime.strptime(q["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            expires = int(q["X-Amz-Expires"])
+            where = object_location(bucket, key, region, self.url)
+            creds = Credentials(access, self.s3_keys[access])
+            expected = presign_get(where, creds, signed, expires).rpartition("X-Amz-Signature=")[2]
+        except (KeyError, ValueError):
+            return web.Response(status=403, text="AccessDenied")
+        if q.get("X-Amz-Signature") != expected or day != q["X-Amz-Date"][:8]:
+            return web.Response(status=403, text="SignatureDoesNotMatch")
+        if time.time() > signed.timestamp() + expires:
+            return web.Response(status=403, text="Request has expired")
+        found = self.objects.get((bucket, key))
+        return web.Response(body=found, content_type="video/mp4") if found else web.Response(status=404)
+
+    def signed(self, kind: str, created_at: int | None = None, **fields: Any) -> tuple[str, str]:
+        """A webhook body and the Authorization LiveKit would send with it (`created_at`: epoch s)."""
+        at = int(time.time()) if created_at is None else created_at
+        event = api.WebhookEvent(event=kind, id=f"EV_{uuid.uuid4().hex[:10]}", created_at=at)
         for name, value in fields.items():
             getattr(event, name).CopyFrom(value)
         body = MessageToJson(event)

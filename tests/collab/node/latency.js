@@ -10,8 +10,11 @@
  * live in this process, so send and receive times come from one clock (performance.now()).
  *
  * rooms file: JSON list [{"roomId": "...", "tokens": ["t1", "t2"]}, ...]; tokens may be "" (stock server).
+ * A room may also carry "urls": ["ws://A/ws/rooms", "ws://B/ws/rooms"], one socket base per typist (two
+ * gateways of one service); a room without it uses --url, which is then required.
  * Prints one JSON summary line on stdout:
- *   {rooms, typists, samples, expected, missing, p50_ms, p90_ms, p99_ms, max_ms, mean_ms, reconnects, ...}
+ *   {rooms, typists, samples, expected, missing, p50_ms, p90_ms, p99_ms, max_ms, mean_ms, reconnects,
+ *    gateways (distinct socket bases), diverged_rooms (rooms whose two documents differ at the end), ...}
  * Exit 0 when samples were collected, 1 on bad input / connect failure / no samples.
  *
  * Caveat: all clients share one Node event loop; `loop_delay_p99_ms` in the summary shows how much of
@@ -27,7 +30,7 @@ const Y = require('yjs')
 const { WebsocketProvider } = require('y-websocket')
 const WebSocket = require('ws') // Node 20 has no global WebSocket
 
-const USAGE = `usage: node latency.js --url ws://HOST:PORT/ws/rooms --rooms-file rooms.json
+const USAGE = `usage: node latency.js [--url ws://HOST:PORT/ws/rooms] --rooms-file rooms.json
         [--rate 5] [--duration 10] [--language python] [--warmup-ms 1000] [--drain-ms 3000]
         [--connect-timeout-ms 60000] [--seed 1] [--out summary.json] [--label NAME]`
 
@@ -63,7 +66,7 @@ function parseCli () {
     if (!Number.isFinite(n) || n < 0 || (positive && n === 0)) fail(`--${name} must be a ${positive ? 'positive' : 'non-negative'} number`)
     return n
   }
-  if (!values.url || !values['rooms-file']) fail('--url and --rooms-file are required')
+  if (!values['rooms-file']) fail('--rooms-file is required')
   let rooms
   try {
     rooms = JSON.parse(fs.readFileSync(values['rooms-file'], 'utf8'))
@@ -74,6 +77,13 @@ function parseCli () {
   for (const r of rooms) {
     if (!r || typeof r.roomId !== 'string' || !Array.isArray(r.tokens) || r.tokens.length !== 2) {
       fail('each room must look like {"roomId": "...", "tokens": ["t1", "t2"]}')
+    }
+    if (r.urls !== undefined) {
+      if (!Array.isArray(r.urls) || r.urls.length !== 2 || !r.urls.every((u) => typeof u === 'string' && u)) {
+        fail('a room\'s "urls" must be two socket base URLs, one per typist')
+      }
+    } else if (!values.url) {
+      fail('--url is required for rooms without "urls"')
     }
   }
   return {
@@ -145,7 +155,8 @@ async function main () {
       const doc = new Y.Doc()
       const tag = `r${ri}t${ti}c${doc.clientID}`
       const token = room.tokens[ti]
-      const provider = new WebsocketProvider(opts.url, room.roomId, doc, {
+      const url = room.urls ? room.urls[ti] : opts.url
+      const provider = new WebsocketProvider(url, room.roomId, doc, {
         params: token ? { token } : {},
         WebSocketPolyfill: WebSocket,
         disableBc: true // both typists of a room live in this process: force traffic through the server
@@ -169,7 +180,7 @@ async function main () {
           }
         })
       })
-      typists.push({ doc, provider, text, bench, tag, seq: 0 })
+      typists.push({ doc, provider, text, bench, tag, seq: 0, url })
     }
   })
 
@@ -210,6 +221,10 @@ async function main () {
   await sleep(opts.drainMs)
   state.measuring = false
   loopDelay.disable()
+  let diverged = 0 // typists 2i and 2i+1 share room i
+  for (let i = 0; i + 1 < typists.length; i += 2) {
+    if (typists[i].text.toString() !== typists[i + 1].text.toString()) diverged++
+  }
   typists.forEach((t) => t.provider.destroy())
 
   latencies.sort((a, b) => a - b)
@@ -217,6 +232,8 @@ async function main () {
   const summary = {
     label: opts.label,
     url: opts.url,
+    gateways: new Set(typists.map((t) => t.url)).size,
+    diverged_rooms: diverged,
     rooms: opts.rooms.length,
     typists: typists.length,
     rate_keys_per_s: opts.rate,

@@ -1,0 +1,1 @@
+"""Session replay: the edit log's model, keyframes and update ranges, seeking, idle-gap compression."""
