@@ -475,8 +475,9 @@ class RoomActor:
         return await self._snaps().take(room, self._doc().code(room.language), trigger, _now())
 
     async def _periodic_snapshot(self) -> None:
-        if self._room is not None:
-            await self._snaps().periodic(self._room, self._doc().code(self._room.language), _now())
+        room = self._room
+        if room is not None:
+            await self._snaps().periodic(room, lambda: self._doc().code(room.language), _now())
 
     def _snaps(self) -> Snapshots:
         assert self._snapshots is not None  # noqa: S101 - set by _ready

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -48,13 +49,15 @@ class Snapshots:
         self._digest = hashlib.sha256(code.encode()).hexdigest()
         return snapshot
 
-    async def periodic(self, room: Room, code: str, at: datetime) -> None:
-        """At most every PERIODIC_SNAPSHOT_S, and only when the code changed since the last snapshot."""
+    async def periodic(self, room: Room, code_of: Callable[[], str], at: datetime) -> None:
+        """At most every PERIODIC_SNAPSHOT_S, and only when the code changed since the last snapshot
+        (`code_of` is called only then: a host ticks every room every second)."""
         if room.session_id is None or room.status is RoomStatus.FINISHED:
             return
         if time.monotonic() - self._last_periodic < PERIODIC_SNAPSHOT_S:
             return
         self._last_periodic = time.monotonic()
+        code = code_of()
         if hashlib.sha256(code.encode()).hexdigest() != self._digest:
             await self.take(room, code, "periodic", at)
 

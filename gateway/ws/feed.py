@@ -30,7 +30,7 @@ from gateway.ws.relay import Forwarder
 from gateway.ws.subscriber import Subscriber
 
 log = logging.getLogger(__name__)
-POLL_S = 10.0
+POLL_S = 25.0
 RETRY_S = 0.5
 StateView = Callable[[Room], Awaitable[dict[str, Any]]]
 BINARY_EVENTS = frozenset({"y-sync", "y-awareness"})
