@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,13 @@ from engine.clock import iso_z
 from gateway.middleware import request_id_var
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+_SECRET_PARAMS = re.compile(r"([?&](?:token|access_token|refresh_token)=)[^&\s\"']+", re.IGNORECASE)
+"""Credentials in query strings (a websocket's `?token=<collab token>`, which uvicorn logs with the path)."""
+
+
+def redact(text: str) -> str:
+    """The text with every credential query parameter's value replaced."""
+    return _SECRET_PARAMS.sub(r"\1<redacted>", text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,7 +27,7 @@ class JsonFormatter(logging.Formatter):
             "ts": iso_z(datetime.fromtimestamp(record.created, tz=UTC)),
             "level": record.levelname,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
             "request_id": request_id_var.get(),
         }
         payload.update(
