@@ -355,8 +355,9 @@ class RoomClient:
             except (ActorDiedError, ActorUnavailableError) as exc:
                 # A restartable host that crashed fails its in-flight calls but keeps its name while Ray
                 # restarts it; only a host whose name is gone has really ended.
-                if deploy.get_actor(name) is None:
+                if await asyncio.to_thread(deploy.get_actor, name) is None:
                     self._hosts.forget(room_id)
+                    self._hosts.forget_host(name)
                     raise RoomActorGone(room_id) from exc
                 if not retry:
                     raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, UNCERTAIN) from exc

@@ -22,7 +22,6 @@ from actors import deploy
 from actors.gone import RoomActorGone
 from actors.room import RoomRuntime
 from actors.room_host import HostConfig
-from engine.errors import Conflict, ErrorCode
 from storage.client import Mongo, connect
 from storage.placements import PlacementRepository
 
@@ -37,6 +36,7 @@ class HostDirectory:
         self._runtime = runtime
         self._mongo = mongo
         self._cache: OrderedDict[str, str] = OrderedDict()
+        self._handles: dict[str, Any] = {}
         self._spare: asyncio.Task[None] | None = None
 
     # --- lookup -----------------------------------------------------------------------------------------
@@ -55,10 +55,24 @@ class HostDirectory:
         name = await self.host_of(room_id)
         if name is None:
             return None
-        handle = deploy.get_actor(name)
+        handle = await self.handle(name)
         if handle is None:
-            handle = deploy.spawn_host(self._config(name))
+            handle = self._handles[name] = deploy.spawn_host(self._config(name))
         return name, handle
+
+    async def handle(self, name: str) -> Any | None:
+        """A host's Ray handle, cached (a named actor's handle stays valid across its restarts): looking
+        a name up is a GCS round trip, kept off the hot path and off the event loop."""
+        handle = self._handles.get(name)
+        if handle is None:
+            handle = await asyncio.to_thread(deploy.get_actor, name)
+            if handle is not None:
+                self._handles[name] = handle
+        return handle
+
+    def forget_host(self, name: str) -> None:
+        """The host is gone for good (its name is free): drop its cached handle."""
+        self._handles.pop(name, None)
 
     def cached_host(self, room_id: str) -> str | None:
         """The room's host if this process already knows it (no I/O)."""
@@ -117,7 +131,7 @@ class HostDirectory:
     async def loads(self) -> list[dict[str, Any]]:
         """Every host of this database with its load (hosts that do not answer are left out)."""
         names = await asyncio.to_thread(deploy.room_hosts, self._runtime.database)
-        handles = [(n, deploy.get_actor(n)) for n in names]
+        handles = [(n, await self.handle(n)) for n in names]
         replies = await asyncio.gather(
             *(_answer(h.load.remote(), LOAD_TIMEOUT_S) for _, h in handles if h is not None)
         )
@@ -139,7 +153,7 @@ class HostDirectory:
         if current is None:
             raise RoomActorGone(room_id)
         if target == current:
-            raise Conflict(ErrorCode.ROOM_ALREADY_JOINED, f"room {room_id} is already on {target}")
+            return current  # already there: nothing moves
         name, _ = await self._target(room_id, current, target, avoid_node)
         old = deploy.get_actor(current)
         if old is not None:

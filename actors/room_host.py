@@ -65,6 +65,9 @@ ROOM_METHODS = frozenset(
     }
 )
 """The RoomActor operations a caller may reach (everything else on the object is internal)."""
+RELAY_ROOM_TIMEOUT_S = 5.0
+"""A room slower than this to take a flush's frames is reported back (its sockets resync) so that it
+never holds up the flush of its neighbours."""
 RESERVATION_S = 60.0
 """A placed room that is not created within this long gives its slot back."""
 RETIRED_REMEMBERED = 4096
@@ -207,14 +210,21 @@ class RoomHost:
         """One gateway flush for this host's rooms: each room applies its frames (see
         RoomActor.relayed). Returns the rooms that could not take them (gone or failing), whose sockets
         the gateway resyncs; the other rooms are unaffected."""
-        rooms = list(batches)
-        results = await asyncio.gather(
-            *(self.call(room_id, "relayed", gateway_id, batches[room_id]) for room_id in rooms),
-            return_exceptions=True,
-        )
-        failed = [room_id for room_id, r in zip(rooms, results, strict=True) if isinstance(r, BaseException)]
+        loop = asyncio.get_running_loop()
+        work = {
+            room_id: loop.create_task(self.call(room_id, "relayed", gateway_id, items))
+            for room_id, items in batches.items()
+        }
+        _, slow = await asyncio.wait(work.values(), timeout=RELAY_ROOM_TIMEOUT_S)
+        failed = []
+        for room_id, task in work.items():
+            if task in slow:  # still applying (Yjs updates are idempotent): the gateway resyncs it
+                task.add_done_callback(_consume)
+                failed.append(room_id)
+            elif task.exception() is not None:
+                failed.append(room_id)
         for room_id in failed:
-            log.warning("relayed frames not applied", extra={"room_id": room_id})
+            log.warning("relayed frames not applied in time", extra={"room_id": room_id})
         return failed
 
     # --- tests only (fault injection) ---------------------------------------------------------------------
@@ -378,6 +388,11 @@ def _node_id() -> str | None:
         return None
     node_id: str = ray.get_runtime_context().get_node_id()
     return node_id
+
+
+def _consume(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
