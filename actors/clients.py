@@ -354,10 +354,12 @@ class RoomClient:
                 raise RoomActorGone(room_id) from exc
             except (ActorDiedError, ActorUnavailableError) as exc:
                 # A restartable host that crashed fails its in-flight calls but keeps its name while Ray
-                # restarts it; only a host whose name is gone has really ended.
+                # restarts it; only a host whose name is gone has really ended. Either way the cached
+                # handle is dropped: a name started again (killed for good, then respawned by any
+                # gateway) is a new actor, which only a fresh lookup finds.
+                self._hosts.forget_host(name)
                 if await asyncio.to_thread(deploy.get_actor, name) is None:
                     self._hosts.forget(room_id)
-                    self._hosts.forget_host(name)
                     raise RoomActorGone(room_id) from exc
                 if not retry:
                     raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, UNCERTAIN) from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,7 @@ class HostDirectory:
         self._mongo = mongo
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._handles: dict[str, Any] = {}
+        self._spawned: dict[str, float] = {}  # host name -> when this process started it (monotonic)
         self._spare: asyncio.Task[None] | None = None
 
     # --- lookup -----------------------------------------------------------------------------------------
@@ -57,7 +59,7 @@ class HostDirectory:
             return None
         handle = await self.handle(name)
         if handle is None:
-            handle = self._handles[name] = deploy.spawn_host(self._config(name))
+            handle = self._handles[name] = self._spawn(name)
         return name, handle
 
     async def handle(self, name: str) -> Any | None:
@@ -71,7 +73,7 @@ class HostDirectory:
         return handle
 
     def forget_host(self, name: str) -> None:
-        """The host is gone for good (its name is free): drop its cached handle."""
+        """The host failed a call: drop its cached handle (the next lookup asks Ray again)."""
         self._handles.pop(name, None)
 
     def cached_host(self, room_id: str) -> str | None:
@@ -100,7 +102,7 @@ class HostDirectory:
                 if handle is not None and await _answer(handle.reserve.remote(room_id), LOAD_TIMEOUT_S):
                     return await self._record(room_id, load["host"], loads)
             name = deploy.host_name(self._runtime.database, _next_index(self._runtime.database))
-            handle = deploy.spawn_host(self._config(name))
+            handle = self._spawn(name)
             if await _answer(handle.reserve.remote(room_id), START_TIMEOUT_S):
                 return await self._record(room_id, name, loads)
         raise RuntimeError("no room host accepted the room")
@@ -124,23 +126,35 @@ class HostDirectory:
             if sum(h["free"] for h in loads) >= self._runtime.spare_slots:
                 return
             name = deploy.host_name(self._runtime.database, _next_index(self._runtime.database))
-            await _answer(deploy.spawn_host(self._config(name)).ping.remote(), START_TIMEOUT_S)
+            await _answer(self._spawn(name).ping.remote(), START_TIMEOUT_S)
         except Exception:
             log.warning("could not start a spare room host", exc_info=True)
 
     async def loads(self) -> list[dict[str, Any]]:
         """Every host of this database with its load (hosts that do not answer are left out)."""
         names = await asyncio.to_thread(deploy.room_hosts, self._runtime.database)
-        handles = [(n, await self.handle(n)) for n in names]
-        replies = await asyncio.gather(
-            *(_answer(h.load.remote(), LOAD_TIMEOUT_S) for _, h in handles if h is not None)
-        )
+        replies = await asyncio.gather(*(self._load(name) for name in names))
         loads = []
         for reply in replies:
             if isinstance(reply, dict):
                 used = int(reply["rooms"]) + int(reply["dormant"]) + int(reply["reserved"])
                 loads.append({**reply, "used": used, "free": max(0, int(reply["capacity"]) - used)})
         return loads
+
+    async def _load(self, name: str) -> Any:
+        """One host's load; a cached handle that fails is looked up again and, when the name now
+        belongs to another actor (ended, then started again by any gateway), asked once more."""
+        cached = await self.handle(name)
+        if cached is None:
+            return None
+        reply = await _answer(cached.load.remote(), LOAD_TIMEOUT_S)
+        if reply is not None:
+            return reply
+        self.forget_host(name)
+        fresh = await self.handle(name)
+        if fresh is None or fresh == cached:  # handles compare by actor id
+            return None
+        return await _answer(fresh.load.remote(), LOAD_TIMEOUT_S)
 
     # --- moving rooms (operators, drains) ---------------------------------------------------------------
     async def move(self, room_id: str, target: str | None = None, avoid_node: str | None = None) -> str:
@@ -181,7 +195,7 @@ class HostDirectory:
                 return load["host"], handle
         nodes = [n for n in deploy.alive_nodes() if n != avoid_node]
         name = deploy.host_name(self._runtime.database, _next_index(self._runtime.database))
-        handle = deploy.spawn_host(self._config(name), node_id=nodes[0] if avoid_node and nodes else None)
+        handle = self._spawn(name, node_id=nodes[0] if avoid_node and nodes else None)
         if await _answer(handle.reserve.remote(room_id), START_TIMEOUT_S):
             return name, handle
         raise RuntimeError("no room host can take the room")
@@ -196,10 +210,25 @@ class HostDirectory:
             deploy.kill_actor(load["host"])
         return moved
 
-    async def probe(self) -> bool:
-        """Health: every started host answers (no host started yet is fine: the first room starts one)."""
-        names = deploy.room_hosts(self._runtime.database)
-        return len(await self.loads()) == len(names)
+    async def probe(self) -> dict[str, Any]:
+        """Health: which hosts answer, which this process started less than START_TIMEOUT_S ago and
+        are still starting (a new worker on a loaded node can take a while), and which do not answer
+        (no host started yet is fine: the first room starts one)."""
+        names = await asyncio.to_thread(deploy.room_hosts, self._runtime.database)
+        replies = await asyncio.gather(*(self._load(name) for name in names))
+        now, answering, starting, silent = time.monotonic(), 0, [], []
+        for name, reply in zip(names, replies, strict=True):
+            if isinstance(reply, dict):
+                answering += 1
+            elif now - self._spawned.get(name, -START_TIMEOUT_S) < START_TIMEOUT_S:
+                starting.append(name)
+            else:
+                silent.append(name)
+        return {"hostsAnswering": answering, "hostsStarting": starting, "hostsNotAnswering": silent}
+
+    def _spawn(self, name: str, node_id: str | None = None) -> Any:
+        self._spawned[name] = time.monotonic()
+        return deploy.spawn_host(self._config(name), node_id=node_id)
 
     async def status(self) -> dict[str, Any]:
         loads = await self.loads()

@@ -41,7 +41,7 @@ async def _database(services: Services) -> tuple[str, dict[str, Any]]:
 
 async def _ray(request: Request, services: Services) -> tuple[str, dict[str, Any]]:
     """This gateway joined Ray, the cluster lists a live node within the timeout (how many, in details),
-    and every room host answers."""
+    and every room host answers (one this gateway started moments ago may still be starting)."""
     if not getattr(request.app.state, "with_ray", False):
         return "fail", {"error": "not connected"}
     try:
@@ -52,9 +52,12 @@ async def _ray(request: Request, services: Services) -> tuple[str, dict[str, Any
     if not alive:
         return "fail", {"error": "no live Ray node"}
     hosts = services.room_hosts
-    if hosts is not None and not await hosts.probe():
-        return "fail", {"error": "a room host is not answering", "nodesAlive": alive}
-    return "ok", {"nodesAlive": alive}
+    if hosts is None:
+        return "ok", {"nodesAlive": alive}
+    found_hosts = await hosts.probe()
+    if found_hosts["hostsNotAnswering"]:
+        return "fail", {"error": "a room host is not answering", "nodesAlive": alive, **found_hosts}
+    return "ok", {"nodesAlive": alive, **found_hosts}
 
 
 async def _sandbox(request: Request, services: Services) -> tuple[str, dict[str, Any]]:
