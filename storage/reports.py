@@ -95,8 +95,12 @@ class ReportStore:
         return PendingReport(session_id, user_id, room_id, now)
 
     async def claim(self, job: PendingReport, pid: int, now: datetime) -> bool:
-        """The task starts: record its worker and renew the lease, unless the row moved on."""
-        fields = {"worker": {"pid": pid, "claimedAt": now}, "leaseUntil": now + LEASE}
+        """The task starts: record its worker and renew the lease, unless the row moved on. The lease
+        never ends before the one the queue gave (`requestedAt + LEASE`, the gateway's clock): a worker
+        whose clock is behind would otherwise claim an already expired lease, and every read of the
+        pending report would queue it again, superseding the task before it could finish."""
+        lease_until = max(now, job.requested_at) + LEASE
+        fields = {"worker": {"pid": pid, "claimedAt": now}, "leaseUntil": lease_until}
         return await self._cas(job, fields)
 
     async def stale(self, now: datetime, limit: int = 50) -> list[PendingReport]:

@@ -1,19 +1,22 @@
 """Report generation survives its worker: the Ray task is held mid-generation (test-only hook), its
 worker process is SIGKILLed, and after the lease runs out (the adjustable clock, not a wait) a sweep
-queues it again and the report completes. And every candidate gets a report, also one who left before
-the finish without running anything."""
+queues it again and the report completes. A worker whose clock is behind the gateway's does not claim an
+already expired lease (that made every read queue the report again). And every candidate gets a report,
+also one who left before the finish without running anything."""
 
 from __future__ import annotations
 
 import os
 import signal
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from actors.reports import HOLDS
 from gateway.services import Services
-from storage.reports import LEASE
+from storage.reports import LEASE, ReportStore
 from tests.reports import support
 from tests.support import AdjustableClock, wait_until
 
@@ -60,6 +63,18 @@ async def test_report_completes_after_its_worker_is_killed_mid_generation(
     done = await support.row(services, played)
     assert done["status"] == "completed" and done["requestedAt"] > first["requestedAt"]
     assert report["categoryScores"]["correctness"] == 95 and done["worker"] is None
+
+
+async def test_a_claim_by_a_worker_behind_the_gateways_clock_keeps_the_queue_lease(
+    services: Services,
+) -> None:
+    store, gateway_now = ReportStore(services.mongo), datetime.now(UTC) + timedelta(seconds=300)
+    session_id, user_id = f"s-{uuid.uuid4().hex}", f"u-{uuid.uuid4().hex}"
+    job = await store.queue(session_id, user_id, "r-1", gateway_now)
+    assert job is not None
+    assert await store.claim(job, 4242, datetime.now(UTC))  # the worker's clock: 300 s behind
+    assert not [s for s in await store.stale(gateway_now + LEASE / 2) if s.session_id == session_id]
+    assert [s for s in await store.stale(gateway_now + LEASE * 2) if s.session_id == session_id]
 
 
 async def test_report_for_a_candidate_who_left_before_the_finish(
