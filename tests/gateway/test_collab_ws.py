@@ -46,6 +46,8 @@ async def test_edits_reach_the_peer_and_the_server(client: httpx.AsyncClient, li
     assert str(a.text) == str(b.text)
     late = await _peer(client, host, rid, live_url)
     await late.until(lambda: str(late.text) == str(a.text))
+    # the client offered permessage-deflate (websockets does by default); small Yjs frames go uncompressed
+    assert a.ws.response is not None and "Sec-WebSocket-Extensions" not in a.ws.response.headers
 
 
 async def test_observer_and_locked_candidate_writes_are_dropped(
