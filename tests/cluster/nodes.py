@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ray
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from actors import deploy
 from actors.ray_config import node_health_env
@@ -74,7 +75,23 @@ async def start_node() -> Node:
     while True:
         nodes = [n for n in ray.nodes() if n["Alive"] and marker in n["Resources"]]  # type: ignore[no-untyped-call]
         if nodes and marker in ray.available_resources():  # type: ignore[no-untyped-call]  # schedulable
-            return Node(node_id=str(nodes[0]["NodeID"]), proc=proc)
+            node = Node(node_id=str(nodes[0]["NodeID"]), proc=proc)
+            await _warm(node, deadline - loop.time())
+            return node
         assert proc.poll() is None, "ray start exited"
         assert loop.time() < deadline, "the second node never joined"
         await asyncio.sleep(0.2)  # bounded-poll: Ray offers no join event
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+async def _warm(node: Node, timeout_s: float) -> None:
+    """Run one task pinned to the node (hard affinity): its raylet then has a started worker, so a soft
+    affinity placement that follows does not fall back to another node while the node's first worker is
+    still starting (CI, on a loaded machine, saw three soft placements in a row land on the head)."""
+    strategy = NodeAffinitySchedulingStrategy(node.node_id, soft=False)
+    task = ray.remote(num_cpus=0)(_pid).options(scheduling_strategy=strategy)
+    pid = await asyncio.wait_for(task.remote(), max(timeout_s, 1.0))
+    assert pid in node.descendants(), "the warm-up task ran off the new node"

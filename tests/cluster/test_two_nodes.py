@@ -39,7 +39,7 @@ async def node_b() -> AsyncIterator[Node]:
 
 async def _host_on(directory: HostDirectory, database: str, node: Node) -> str:
     """Start a room host on `node` (as a drain or the spread policy would)."""
-    for _ in range(3):  # the affinity is soft (a host must be able to restart elsewhere): retry if missed
+    for _ in range(5):  # the affinity is soft (a host must be able to restart elsewhere): retry if missed
         name = deploy.host_name(
             database, max(int(n.rsplit(":", 1)[1]) for n in deploy.room_hosts(database)) + 1
         )
