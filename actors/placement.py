@@ -132,14 +132,17 @@ class HostDirectory:
 
     async def loads(self) -> list[dict[str, Any]]:
         """Every host of this database with its load (hosts that do not answer are left out)."""
-        names = await asyncio.to_thread(deploy.room_hosts, self._runtime.database)
-        replies = await asyncio.gather(*(self._load(name) for name in names))
         loads = []
-        for reply in replies:
+        for _, reply in await self._answers():
             if isinstance(reply, dict):
                 used = int(reply["rooms"]) + int(reply["dormant"]) + int(reply["reserved"])
                 loads.append({**reply, "used": used, "free": max(0, int(reply["capacity"]) - used)})
         return loads
+
+    async def _answers(self) -> list[tuple[str, Any]]:
+        """Every host of this database by name, with its load reply (None when it did not answer)."""
+        names = await asyncio.to_thread(deploy.room_hosts, self._runtime.database)
+        return list(zip(names, await asyncio.gather(*(self._load(n) for n in names)), strict=True))
 
     async def _load(self, name: str) -> Any:
         """One host's load; a cached handle that fails is looked up again and, when the name now
@@ -214,10 +217,9 @@ class HostDirectory:
         """Health: which hosts answer, which this process started less than START_TIMEOUT_S ago and
         are still starting (a new worker on a loaded node can take a while), and which do not answer
         (no host started yet is fine: the first room starts one)."""
-        names = await asyncio.to_thread(deploy.room_hosts, self._runtime.database)
-        replies = await asyncio.gather(*(self._load(name) for name in names))
+        answers = await self._answers()
         now, answering, starting, silent = time.monotonic(), 0, [], []
-        for name, reply in zip(names, replies, strict=True):
+        for name, reply in answers:
             if isinstance(reply, dict):
                 answering += 1
             elif now - self._spawned.get(name, -START_TIMEOUT_S) < START_TIMEOUT_S:
