@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError, RayError
 
 from actors import deploy
+from actors.feed_waits import Cursor, FeedReply
 from actors.gone import RoomActorGone, RoomMoved
 from actors.outbox import Batch
 from actors.placement import HostDirectory
@@ -194,6 +195,40 @@ class RoomClient:
             timeout_s=timeout_s + 15,
         )
         return result
+
+    async def host_name(self, room_id: str) -> str | None:
+        """The name of the host serving the room (None when the room is not placed)."""
+        found = await self._hosts.handle_of(room_id)
+        return None if found is None else found[0]
+
+    def forget_placement(self, room_id: str) -> None:
+        """The room moved: the next call looks its placement up again."""
+        self._hosts.forget(room_id)
+
+    async def wait_many(
+        self, host: str, gateway_id: str, cursors: dict[str, Cursor], timeout_s: float
+    ) -> FeedReply:
+        """A gateway's one long poll of every room it follows on `host` (see actors/feed_waits.py). Read
+        only: safe to repeat. A host that failed or did not answer is 503 (its cached handle dropped)."""
+        started, reason = time.perf_counter(), None
+        try:
+            handle = await self._hosts.handle(host)
+            if handle is None:
+                raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room host is gone")
+            try:
+                reply: FeedReply = await bounded(
+                    handle.wait_many.remote(gateway_id, cursors, timeout_s), timeout_s + 15
+                )
+            except (RayActorError, RayError, TimeoutError) as exc:
+                self._hosts.forget_host(host)
+                raise Unavailable(ErrorCode.SERVICE_UNAVAILABLE, "Room host did not answer") from exc
+            return reply
+        except Unavailable:
+            reason = "unavailable"
+            raise
+        finally:
+            if self.observe is not None:
+                self.observe("wait_many", time.perf_counter() - started, reason)
 
     async def kick_socket(self, room_id: str, user_id: str, reason: str, code: int | None = None) -> bool:
         result: bool = await self._call(room_id, "kick_socket", user_id, reason, code, retry=True)

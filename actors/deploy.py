@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from typing import Any
 
@@ -89,7 +90,13 @@ def room_hosts(database: str | None = None) -> list[str]:
         _hosts_listed = (time.monotonic(), names)
     prefix = f"{ROOM_HOST}:{database}:" if database is not None else f"{ROOM_HOST}:"
     chosen = [n for n in names if n.startswith(prefix)]
-    return sorted(chosen, key=lambda n: (n.rsplit(":", 1)[0], int(n.rsplit(":", 1)[1])))
+    return sorted(chosen, key=_host_order)
+
+
+def _host_order(name: str) -> tuple[str, int, str]:
+    """By database, then number; a name that does not end in a number (not one this code made) last."""
+    head, _, tail = name.rpartition(":")
+    return head, int(tail) if tail.isdigit() else sys.maxsize, tail
 
 
 def alive_nodes() -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +34,18 @@ class Batch:
     """Which incarnation of the actor answered: a change means it restarted (subscribers resync)."""
 
 
+Listener = Callable[[list[Entry]], None]
+"""Told every append's entries (an empty list: a wake-up with nothing new, see `wake`)."""
+
+
 class Outbox:
-    def __init__(self, last_seq: int = 0, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(
+        self, last_seq: int = 0, capacity: int = DEFAULT_CAPACITY, listener: Listener | None = None
+    ) -> None:
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._last = last_seq
         self._appended = asyncio.Event()
+        self._listener = listener
 
     @property
     def last_seq(self) -> int:
@@ -54,12 +62,16 @@ class Outbox:
         if added:
             self._appended.set()
             self._appended = asyncio.Event()
+            if self._listener is not None:
+                self._listener(added)
         return added
 
     def wake(self) -> None:
         """Answer every waiting subscriber now (with whatever there is), e.g. when the room moves."""
         self._appended.set()
         self._appended = asyncio.Event()
+        if self._listener is not None:
+            self._listener([])
 
     def after(self, seq: int) -> Batch:
         if seq > self._last:

@@ -106,13 +106,15 @@ class RoomActor:
         mongo: Mongo | None = None,
         on_retire: Callable[[str], None] | None = None,
         last_presence: datetime | None = None,
+        on_publish: Callable[[str, list[Entry]], None] | None = None,
     ) -> None:
         self._room_id = room_id
         self._runtime = runtime
         self._room: Room | None = None
         self._mongo: Mongo | None = mongo
         self._on_retire = on_retire
-        self._outbox = Outbox()
+        self._on_publish = on_publish
+        self._outbox = self._new_outbox(0)
         self._writer: Writer | None = None
         self._load_lock = asyncio.Lock()
         self._loaded = False
@@ -156,13 +158,17 @@ class RoomActor:
                 self._commands = {
                     c["id"]: (c["from"], c["to"]) for c in await repo.recent_commands(self._room_id)
                 }
-            self._outbox = Outbox(last_seq=seq)
+            self._outbox = self._new_outbox(seq)
             self._writer = Writer(self._persist, durable_seq=seq)
             self._document = RoomDocument(self._room_id, DocumentStore(self._mongo), self._publish_volatile)
             await self._document.load()
             self._chat = RoomChat(self._room_id, ChatRepository(self._mongo), self._publish_volatile)
             self._snapshots = Snapshots(DocumentStore(self._mongo))
             self._loaded = True
+
+    def _new_outbox(self, seq: int) -> Outbox:
+        publish, room_id = self._on_publish, self._room_id
+        return Outbox(last_seq=seq, listener=None if publish is None else lambda e: publish(room_id, e))
 
     async def _resume_if_tombstoned(self) -> None:
         """Restarted in the middle of a destroy (the tombstone is there): finish it, serve nothing."""
@@ -261,19 +267,28 @@ class RoomActor:
         caller that knew another incarnation (`epoch`) is answered at once, so it resyncs right away."""
         await self._ready()
         if epoch is not None and epoch != self._epoch:
-            return replace(self._outbox.after(self._outbox.last_seq), epoch=self._epoch)
+            return self.ready(after_seq, gateway_id or "", epoch)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while True:
-            batch = await self._outbox.wait_after(after_seq, max(0.0, deadline - loop.time()))
-            if self._released:  # the room moved: the caller's next call finds its new host
-                return replace(batch, entries=[], epoch=MOVED_EPOCH)
-            if gateway_id is None or batch.resync:
-                return replace(batch, epoch=self._epoch)
-            entries = [e for e in batch.entries if e.data.get("gateway") != gateway_id]
-            if entries or loop.time() >= deadline:
-                return replace(batch, entries=entries, epoch=self._epoch)
+            await self._outbox.wait_after(after_seq, max(0.0, deadline - loop.time()))
+            batch = self.ready(after_seq, gateway_id or "", None)
+            if batch.entries or batch.resync or batch.epoch == MOVED_EPOCH or loop.time() >= deadline:
+                return batch
             after_seq = batch.last_seq
+
+    def ready(self, after_seq: int, gateway_id: str, epoch: str | None) -> Batch:
+        """What a gateway's feed at `after_seq` reads now, without waiting (the host's many-room long
+        poll, see actors/feed_waits.py): as `wait_events` answers, once something is there."""
+        if epoch is not None and epoch != self._epoch:
+            return replace(self._outbox.after(self._outbox.last_seq), epoch=self._epoch)
+        if self._released:
+            return Batch(entries=[], resync=False, last_seq=self._outbox.last_seq, epoch=MOVED_EPOCH)
+        batch = self._outbox.after(after_seq)
+        if batch.resync:
+            return replace(batch, epoch=self._epoch)
+        entries = [e for e in batch.entries if e.data.get("gateway") != gateway_id]
+        return replace(batch, entries=entries, epoch=self._epoch)
 
     async def attach(
         self, user_id: str, socket_id: str, now: datetime | None = None, command_id: str | None = None

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import ray
 
+from actors.feed_waits import Cursor, FeedReply, FeedWaits, merge, urgent
 from actors.gone import RoomActorGone, RoomMoved
 from actors.room import TICK_S, CreateSpec, Outcome, RoomActor, RoomRuntime
 from storage.client import Mongo, connect
@@ -106,6 +107,7 @@ class RoomHost:
         self._mongo: Mongo | None = None
         self._arms: dict[str, list[tuple[str, str, bool]]] = {}
         self._ticker: asyncio.Task[None] | None = None
+        self._feeds = FeedWaits()
         self._restore: asyncio.Task[None] | None = None
         self._started_at = time.time()
 
@@ -131,6 +133,7 @@ class RoomHost:
             "reserved": len(self._reserved),
             "capacity": self._config.capacity,
             "pid": os.getpid(),
+            "feedPolls": self._feeds.open(),
         }
 
     async def reserve(self, room_id: str) -> bool:
@@ -227,6 +230,68 @@ class RoomHost:
             log.warning("relayed frames not applied in time", extra={"room_id": room_id})
         return failed
 
+    async def wait_many(self, gateway_id: str, cursors: dict[str, Cursor], timeout_s: float) -> FeedReply:
+        """One gateway's long poll of every room it follows here (see actors/feed_waits.py): answered
+        when any of them has something for it, or after `timeout_s`, or when a newer poll of the same
+        gateway arrives; every room's newer position comes with it."""
+        self._start()
+        reply = FeedReply()
+        waiter = self._feeds.enter(gateway_id, frozenset(cursors))
+        try:
+            rooms = await self._following(cursors, reply)
+            at = dict(cursors)
+            deadline = asyncio.get_running_loop().time() + timeout_s
+            woken: set[str] | None = set(rooms)
+            while woken is not None:
+                if self._read(rooms, at, gateway_id, woken, reply) or reply.gone or reply.moved:
+                    break
+                woken = await self._feeds.next_dirty(waiter, deadline - asyncio.get_running_loop().time())
+            self._read(rooms, at, gateway_id, set(rooms) - set(reply.batches), reply)
+            return reply
+        finally:
+            self._feeds.leave(waiter)
+
+    async def _following(self, cursors: dict[str, Cursor], reply: FeedReply) -> dict[str, RoomActor]:
+        """The polled rooms, activated where needed; the others are noted gone or moved in `reply`."""
+        rooms = {r: self._rooms[r] for r in cursors if r in self._rooms}
+        missing = [r for r in cursors if r not in rooms]
+        found = await asyncio.gather(
+            *(self._activate(r, creating=False) for r in missing), return_exceptions=True
+        )
+        for room_id, room in zip(missing, found, strict=True):
+            if isinstance(room, RoomActor):
+                rooms[room_id] = room
+            elif isinstance(room, RoomMoved):
+                reply.moved.append(room_id)
+            elif isinstance(room, RoomActorGone):
+                reply.gone.append(room_id)
+            else:
+                raise room
+        now = time.monotonic()
+        for room_id in rooms:
+            self._touched[room_id] = now
+        return rooms
+
+    @staticmethod
+    def _read(
+        rooms: dict[str, RoomActor], at: dict[str, Cursor], gateway_id: str, which: set[str], reply: FeedReply
+    ) -> bool:
+        """Read `which` rooms into `reply` from their positions in `at` (advanced); True when one of
+        them has something the gateway must have now."""
+        pressing = False
+        for room_id in which:
+            room = rooms.get(room_id)
+            if room is None:
+                continue
+            seq, epoch = at[room_id]
+            batch = room.ready(seq, gateway_id, epoch)
+            if batch.last_seq == seq and not urgent(batch, (seq, epoch)):
+                continue
+            pressing = pressing or urgent(batch, (seq, epoch))
+            merge(reply, room_id, batch)
+            at[room_id] = (batch.last_seq, batch.epoch)
+        return pressing
+
     # --- tests only (fault injection) ---------------------------------------------------------------------
     async def arm_crash(self, room_id: str, method: str) -> bool:
         """This process dies right after the room's next `method` has applied (see RoomActor.arm_crash);
@@ -285,6 +350,7 @@ class RoomHost:
             mongo=self._db(),
             on_retire=self._retire,
             last_presence=dormant.last_presence if dormant else None,
+            on_publish=self._feeds.published,
         )
         for arm in self._arms.pop(room_id, []):
             await _apply_arm(room, arm)

@@ -6,8 +6,8 @@ actor (`receive`, which answers it); document writes and awareness are relayed. 
 (`engine.room.access.can_edit`) runs against the room state the gateway's feed follows, and its decision
 is final: the actor applies whatever the gateway relayed, so peers and the server never diverge.
 
-Forwarding: per room host one flush at a time (one call carrying all of that host's rooms); frames that
-arrive meanwhile form the next flush. Bounded: a room whose backlog passes
+Forwarding: per room host one flush at a time (one call carrying all of that host's rooms), at most one
+per FLUSH_WINDOW_S; frames that arrive meanwhile form the next flush. Bounded: a room whose backlog passes
 FORWARD_MAX_FRAMES (its host is stuck) has its local sockets closed with RESYNC — they reconnect and
 sync both ways, so nothing a client holds is lost.
 """
@@ -28,6 +28,10 @@ from engine.errors import DomainError
 log = logging.getLogger(__name__)
 FORWARD_MAX_FRAMES = 4096
 """Frames of one room waiting for its actor before the room's sockets are told to resync."""
+FLUSH_WINDOW_S = 0.02
+"""Back-to-back flushes to one host start at least this far apart, so that a host's typing rooms cost a
+few Ray calls per second however fast they type (the first frame after a pause goes at once). Local
+peers never wait for it; other gateways' sockets and a joiner's first sync wait at most this long."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ class Forwarder:
             lane.task = asyncio.get_running_loop().create_task(self._drain(key, lane))
 
     async def _drain(self, key: str, lane: _Lane) -> None:
+        loop = asyncio.get_running_loop()
         while lane.backlogs:
+            started = loop.time()
             batch = {room_id: b.items for room_id, b in lane.backlogs.items()}
             lane.backlogs, lane.sending = {}, set(batch)
             try:
@@ -123,6 +129,9 @@ class Forwarder:
             lane.sending = set()
             lane.flushed.set()
             lane.flushed = asyncio.Event()
+            rest = FLUSH_WINDOW_S - (loop.time() - started)
+            if rest > 0 and lane.backlogs:
+                await asyncio.sleep(rest)  # the flush window: what arrives meanwhile goes in one call
         if self.lanes.get(key) is lane and not lane.backlogs:
             del self.lanes[key]
 

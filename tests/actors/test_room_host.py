@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from actors import deploy
 from actors.gone import RoomActorGone
 from actors.room import CreateSpec, RoomRuntime
 from actors.room_host import HostConfig, RoomHost
@@ -37,7 +38,7 @@ def _host(
     runtime = RoomRuntime(
         services.config.mongodb_uri, services.config.settings.mongodb_database, idle_finish_s=idle_s
     )
-    name = f"roomhost:test:{uuid.uuid4().hex[:6]}"
+    name = f"roomhost:plain-{uuid.uuid4().hex[:6]}:0"  # a host of its own database: no real host has it
     return RoomHost(HostConfig(name, runtime, capacity, evict_after_s=evict_after_s, ticking=False))
 
 
@@ -124,3 +125,14 @@ async def test_restarted_host_restores_its_live_rooms(services: Services) -> Non
     assert not await again.hosted(finished)
     with pytest.raises(RoomActorGone):
         await again.call(finished, "state")
+
+
+def test_host_names_sort_by_number_and_a_foreign_name_sorts_last() -> None:
+    """deploy.room_hosts' order (a name not ending in a number once made every room announcement fail)."""
+    names = ["roomhost:db:10", "roomhost:db:x1f", "roomhost:db:2", "roomhost:another:0"]
+    assert sorted(names, key=deploy._host_order) == [
+        "roomhost:another:0",
+        "roomhost:db:2",
+        "roomhost:db:10",
+        "roomhost:db:x1f",
+    ]
