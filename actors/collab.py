@@ -2,7 +2,8 @@
 
 Edits are applied to the server document, published to the room's outbox as binary frames (the feeds
 fan them out to every other socket), and persisted in batches: at most every FLUSH_S or FLUSH_MAX
-updates, compacted into a snapshot every COMPACT_EVERY updates. The same batches append the edit log
+updates, each batch merged into one stored update (up to MERGE_MAX_BYTES), compacted into a snapshot
+every COMPACT_EVERY stored updates. The same batches append the edit log
 kept for replay (every update with its time and author; see storage/edit_log.py for its bound and the
 coarse entries past it). Awareness is relayed, throttled per user (AWARENESS_MIN_GAP_S) and cleaned up
 when a user leaves.
@@ -44,7 +45,10 @@ from engine.replay.model import EditEntry
 from storage.documents import DocumentStore
 from storage.edit_log import COARSE_MS, LogTail
 
-FLUSH_S = 0.05
+FLUSH_S = 0.5
+"""A room's accepted updates are persisted at most this long after they arrived (merged: one stored
+update per flush, so a typing room writes ~2 documents a second, not one per keystroke). An edit is
+never only here: the clients that made or received it hold it and send it back on their resync."""
 FLUSH_MAX = 64
 COMPACT_EVERY = 500
 AWARENESS_MIN_GAP_S = 0.05
@@ -256,10 +260,11 @@ class RoomDocument:
             if not batch:
                 return
             now = datetime.now(UTC)
-            await self._store.append(self._room_id, self._seq + 1, batch, now)
+            stored = [merge_updates(g) if len(g) > 1 else g[0] for g in _groups(batch, MERGE_MAX_BYTES)]
+            await self._store.append(self._room_id, self._seq + 1, stored, now)
             await self._log(edits)
-            self._seq += len(batch)
-            self._since_snapshot += len(batch)
+            self._seq += len(stored)
+            self._since_snapshot += len(stored)
             if self._since_snapshot >= COMPACT_EVERY:
                 await self._store.compact(self._room_id, self.state(), self._seq, now)
                 self._since_snapshot = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -89,6 +90,7 @@ def _lifespan(config: Config, clock: Clock, with_ray: bool):  # type: ignore[no-
         )
         interval = s.orphan_sweep_interval_s
         orphans = sweep.start(OpsReader(mongo), s.mongodb_database, interval) if with_ray else None
+        gc.freeze()  # what start-up built lives as long as the process: the collector stops walking it
         try:
             yield
         finally:

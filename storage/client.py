@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
 from bson.codec_options import CodecOptions
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
+
+from storage.insert_batch import InsertBatcher
 
 Document = dict[str, Any]
 
@@ -20,6 +22,14 @@ class Mongo:
 
     client: AsyncMongoClient[Document]
     db: AsyncDatabase[Document]
+    batchers: dict[str, InsertBatcher] = field(default_factory=dict, compare=False, repr=False)
+
+    def batched(self, collection: str) -> InsertBatcher:
+        """The one insert batcher of `collection` for this client (see storage/insert_batch.py)."""
+        batcher = self.batchers.get(collection)
+        if batcher is None:
+            batcher = self.batchers[collection] = InsertBatcher(self.db[collection])
+        return batcher
 
     async def close(self) -> None:
         await self.client.close()

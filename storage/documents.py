@@ -23,6 +23,7 @@ from storage.edit_log import EditLog
 class DocumentStore:
     def __init__(self, mongo: Mongo) -> None:
         self._updates = mongo.db["doc_updates"]
+        self._batched_updates = mongo.batched("doc_updates")
         self._snapshots = mongo.db["doc_snapshots"]
         self._code = mongo.db["code_snapshots"]
         self._reported = mongo.db["room_doc_snapshots"]
@@ -39,8 +40,7 @@ class DocumentStore:
             }
             for i, u in enumerate(updates)
         ]
-        if docs:
-            await self._updates.insert_many(docs, ordered=False)
+        await self._batched_updates.insert(docs)  # with every other room of this process
 
     async def load(self, room_id: str) -> tuple[bytes | None, list[bytes], int]:
         """(snapshot, updates after it, last update seq)."""

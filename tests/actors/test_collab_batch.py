@@ -88,3 +88,17 @@ async def test_large_updates_are_not_merged_past_the_cap(services: Services) -> 
     for frame in published:
         fresh.apply_update(parse_frame(frame).payload)
     assert str(fresh.get("code:python", type=Text)) == str(peer.get("code:python", type=Text))
+
+
+async def test_updates_of_one_flush_are_stored_as_one(services: Services) -> None:
+    """Three keystrokes that arrived one by one within a flush window: one stored update (not three),
+    from which a restarted actor rebuilds the same text."""
+    actor, host = await _actor(services)
+    peer: Doc[Any] = Doc()
+    for text in ("a", "b", "c"):
+        await actor.receive(host, [_typed(peer, text)])
+    await actor.quiesce()
+    stored = await services.mongo.db["doc_updates"].count_documents({"roomId": actor._room_id})
+    assert stored == 1
+    runtime = RoomRuntime(services.config.mongodb_uri, services.config.settings.mongodb_database)
+    assert (await RoomActor(actor._room_id, runtime).code())[1] == "abc"
