@@ -266,10 +266,10 @@ class RoomHost:
                 rooms[room_id] = room
             elif isinstance(room, RoomMoved):
                 reply.moved.append(room_id)
-            elif isinstance(room, RoomActorGone):
+            else:  # not live here, or it failed to load: that feed alone checks storage and resyncs
+                if not isinstance(room, RoomActorGone):
+                    log.warning("room not activated for a feed poll: %s", room, extra={"room_id": room_id})
                 reply.gone.append(room_id)
-            else:
-                raise room
         now = time.monotonic()
         for room_id in rooms:
             self._touched[room_id] = now

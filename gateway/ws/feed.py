@@ -161,6 +161,10 @@ class RoomFeed:
                 log.warning("room feed interrupted", extra={"room_id": self.room_id, "error": str(exc)})
                 await asyncio.sleep(RETRY_S)
                 continue
+            except Exception:  # a feed that stopped here would leave its sockets silent
+                log.exception("room feed recovery failed", extra={"room_id": self.room_id})
+                await asyncio.sleep(RETRY_S)
+                continue
             await self._resync(outcome, document)
             if self.subscribers and self.follow is not None:
                 self.follow(self)
